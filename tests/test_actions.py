@@ -1,0 +1,167 @@
+"""The actions with rasa_sdk's Tracker and CollectingDispatcher, no server."""
+import re
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionDiagnose, ActionHandover, ValidateDiagnosisForm
+from actions.linking_rules import DIAGNOSES, DIAGNOSES_BY_ID
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+ARTICLE = ROOT.parent / "shared/source/kundencenter-mobilfunkverknuepfung.txt"
+
+# Slots that lead to each diagnosis, as the NLU and the buttons fill them.
+SLOTS_FOR = {
+    "business_portal": {"customer_type": "geschaeft"},
+    "register_login": {"customer_type": "privat", "has_login": "nein"},
+    "link_as_owner": {"customer_type": "privat", "link_status": "keine"},
+    "replace_user_link": {"customer_type": "privat", "link_status": "nur_nutzer", "number_shown": "ja"},
+    "merge_customer_numbers": {"customer_type": "privat", "link_status": "gemischt", "same_name": "ja"},
+    "separate_login_per_holder": {"customer_type": "privat", "link_status": "gemischt", "same_name": "nein"},
+    "replace_stale_owner_link": {"customer_type": "privat", "link_status": "inhaber_ohne_vertrag"},
+    "business_contract_suspected": {"customer_type": "privat", "link_status": "nur_nutzer", "number_shown": "nein"},
+    "split_customer_number": {"customer_type": "privat", "only_user_possible": "ja", "other_link": "nein"},
+}
+
+
+def tracker_with(slots: Dict[str, Any]) -> Tracker:
+    return Tracker(
+        sender_id="test",
+        slots=slots,
+        latest_message={"intent": {"name": "inform"}, "entities": [], "text": ""},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> List[str]:
+    return [m.get("text") or "" for m in dispatcher.messages]
+
+
+def test_every_diagnosis_has_a_slot_example():
+    assert set(SLOTS_FOR) == set(DIAGNOSES_BY_ID)
+
+
+@pytest.mark.parametrize("diagnosis_id", sorted(SLOTS_FOR))
+async def test_diagnose_sets_slot_and_answers_with_steps_and_links(diagnosis_id):
+    dispatcher = CollectingDispatcher()
+    events = await ActionDiagnose().run(dispatcher, tracker_with(SLOTS_FOR[diagnosis_id]), DOMAIN)
+
+    assert events == [SlotSet("diagnosis", diagnosis_id)]
+    diagnosis = DIAGNOSES_BY_ID[diagnosis_id]
+    answer = dispatcher.messages[0]["text"]
+    assert answer.startswith(DOMAIN["responses"][f"utter_diagnosis_{diagnosis_id}"][0]["text"])
+    numbered = re.findall(r"^(\d+)\. ", answer, flags=re.M)
+    assert numbered == [str(n) for n in range(1, len(diagnosis.steps) + 1)]
+    for link in diagnosis.links:
+        assert link in answer
+    sent_responses = [m["response"] for m in dispatcher.messages[1:]]
+    assert sent_responses[-1] == "utter_ask_helped"
+    for note in diagnosis.notes:
+        assert f"utter_note_{note}" in sent_responses
+
+
+@pytest.mark.parametrize(
+    "diagnosis_id, has_picture",
+    [("link_as_owner", True), ("replace_user_link", True), ("replace_stale_owner_link", True),
+     ("merge_customer_numbers", False), ("business_portal", False)],
+)
+async def test_owner_link_goals_show_the_picture(diagnosis_id, has_picture):
+    dispatcher = CollectingDispatcher()
+    await ActionDiagnose().run(dispatcher, tracker_with(SLOTS_FOR[diagnosis_id]), DOMAIN)
+    pictures = [m for m in dispatcher.messages if m.get("response") == "utter_owner_link_picture"]
+    assert bool(pictures) == has_picture
+    if has_picture:
+        assert pictures[0]["public_url"].startswith("http")
+
+
+async def test_diagnose_with_missing_fact_goes_back_to_the_form():
+    dispatcher = CollectingDispatcher()
+    events = await ActionDiagnose().run(dispatcher, tracker_with({"customer_type": "privat"}), DOMAIN)
+    assert events == [FollowupAction("diagnosis_form")]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    "slots, expected",
+    [
+        ({}, ["customer_type"]),
+        ({"link_status": "nur_nutzer"}, ["customer_type"]),
+        # "Ich bin Privatkunde und sehe nur Nutzer" must not be asked for the customer type.
+        ({"customer_type": "privat", "link_status": "nur_nutzer"}, ["number_shown"]),
+        ({"customer_type": "privat"}, ["has_login"]),
+        ({"customer_type": "geschaeft"}, []),
+        ({"customer_type": "privat", "link_status": "gemischt", "same_name": "ja"}, []),
+    ],
+)
+async def test_form_asks_only_what_the_rules_miss(slots, expected):
+    required = await ValidateDiagnosisForm().required_slots([], CollectingDispatcher(), tracker_with(slots), DOMAIN)
+    assert required == expected
+
+
+@pytest.mark.parametrize(
+    "slot, value, kept",
+    [("customer_type", "privat", True), ("customer_type", "firma", False),
+     ("same_name", "ja", True), ("same_name", "vielleicht", False),
+     ("link_status", "gemischt", True), ("link_status", ["x"], False)],
+)
+async def test_form_forgets_values_the_rules_cannot_use(slot, value, kept):
+    validate = getattr(ValidateDiagnosisForm(), f"validate_{slot}")
+    result = await validate(value, CollectingDispatcher(), tracker_with({}), DOMAIN)
+    assert result == {slot: value if kept else None}
+
+
+@pytest.mark.parametrize("diagnosis", DIAGNOSES, ids=lambda d: d.id)
+async def test_handover_answers_for_the_diagnosis(diagnosis):
+    dispatcher = CollectingDispatcher()
+    await ActionHandover().run(dispatcher, tracker_with({"diagnosis": diagnosis.id}), DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == [f"utter_handover_{diagnosis.handover}"]
+
+
+async def test_handover_without_diagnosis_asks_for_the_problem():
+    dispatcher = CollectingDispatcher()
+    await ActionHandover().run(dispatcher, tracker_with({}), DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_problem"]
+
+
+# --- domain.yml holds every text the rules refer to, and only the article's links ---
+
+def test_every_rule_key_has_a_response():
+    responses = DOMAIN["responses"]
+    for diagnosis in DIAGNOSES:
+        assert f"utter_diagnosis_{diagnosis.id}" in responses
+        assert f"utter_handover_{diagnosis.handover}" in responses
+        for step in diagnosis.steps:
+            assert f"utter_step_{step}" in responses
+        for note in diagnosis.notes:
+            assert f"utter_note_{note}" in responses
+
+
+def test_kundenservice_handover_where_only_kundenservice_helps():
+    for diagnosis_id in ("merge_customer_numbers", "split_customer_number"):
+        handover = DIAGNOSES_BY_ID[diagnosis_id].handover
+        assert "Kundenservice" in DOMAIN["responses"][f"utter_handover_{handover}"][0]["text"]
+
+
+def test_buttons_fit_messenger_titles():
+    for name, variations in DOMAIN["responses"].items():
+        for variation in variations:
+            for button in variation.get("buttons", []):
+                assert len(button["title"]) <= 20, (name, button["title"])
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the article lies beside the repository")
+def test_domain_links_all_come_from_the_article():
+    article = ARTICLE.read_text(encoding="utf-8")
+    domain_text = (ROOT / "domain.yml").read_text(encoding="utf-8")
+    for link in set(re.findall(r"https?://[^\s\"'<>]+", domain_text)):
+        assert link in article, link
