@@ -1,0 +1,133 @@
+"""Start the real bot (action server + Rasa) on free loopback ports for end-to-end tests."""
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None,
+         timeout: float = 30):
+    """Return (status, body bytes); HTTP errors are answers, not exceptions."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class Bot:
+    def __init__(self, rasa_port: int, action_port: int, token: str, log_dir: Path):
+        self.url = f"http://127.0.0.1:{rasa_port}"
+        self.action_url = f"http://127.0.0.1:{action_port}"
+        self.rasa_port = rasa_port
+        self.action_port = action_port
+        self.token = token
+        self.log_dir = log_dir
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    # --- processes ---
+    def environment(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+        )
+        return env
+
+    def _start(self, name: str, args: List[str]) -> None:
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            args, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def start_actions(self) -> None:
+        self._start("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)])
+        self._wait(f"{self.action_url}/health", "actions")
+
+    def start_rasa(self) -> None:
+        self._start("rasa", [
+            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+            "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            "--model", "models",
+        ])
+        self._wait(f"{self.url}/status?token={self.token}", "rasa")
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def is_running(self, name: str) -> bool:
+        process = self.processes.get(name)
+        return process is not None and process.poll() is None
+
+    def _wait(self, url: str, name: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if not self.is_running(name):
+                raise RuntimeError(f"{name} exited, see {self.log_dir / (name + '.log')}")
+            try:
+                status, body = http("GET", url, timeout=5)
+                if status == 200 and (name != "rasa" or json.loads(body).get("model_file")):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} did not start within {START_TIMEOUT_S} s")
+
+    # --- conversations over the REST channel ---
+    def say(self, sender: str, text: str) -> List[dict]:
+        status, body = http(
+            "POST", f"{self.url}/webhooks/rest/webhook",
+            json.dumps({"sender": sender, "message": text}).encode(),
+            {"Content-Type": "application/json"},
+        )
+        assert status == 200, (status, body[:300])
+        return json.loads(body)
+
+    def tracker(self, sender: str) -> dict:
+        status, body = http("GET", f"{self.url}/conversations/{sender}/tracker?token={self.token}")
+        assert status == 200, (status, body[:300])
+        return json.loads(body)
+
+
+@contextmanager
+def running_bot(log_dir: Path) -> Iterator[Bot]:
+    bot = Bot(free_port(), free_port(), secrets.token_urlsafe(24), log_dir)
+    try:
+        bot.start_actions()
+        bot.start_rasa()
+        yield bot
+    finally:
+        bot.stop_all()
