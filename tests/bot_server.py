@@ -15,6 +15,11 @@ from typing import Dict, Iterator, List, Optional
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 240
+# credentials.yml names them; Rasa needs them set, empty keeps a channel closed.
+CHANNEL_SECRETS = (
+    "MESSENGER_VERIFY_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_PAGE_ACCESS_TOKEN",
+    "MESSENGER_GRAPH_API_URL", "TELEGRAM_ACCESS_TOKEN", "TELEGRAM_SECRET_TOKEN", "TELEGRAM_API_URL",
+)
 
 
 def free_port() -> int:
@@ -46,7 +51,8 @@ class Bot:
 
     # --- processes ---
     def environment(self) -> Dict[str, str]:
-        env = dict(os.environ)
+        env = {name: "" for name in CHANNEL_SECRETS}
+        env.update(os.environ)
         env.update(
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
