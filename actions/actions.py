@@ -26,7 +26,7 @@ def _response_text(domain: DomainDict, response: Text) -> Text:
 
 def _numbered_steps(diagnosis: Diagnosis, domain: DomainDict) -> Text:
     return "\n".join(
-        f"{number}. {_response_text(domain, f'utter_step_{step}')}"
+        f"{number}. {_response_text(domain, f'step_{step}')}"
         for number, step in enumerate(diagnosis.steps, start=1)
     )
 
@@ -72,14 +72,14 @@ class ActionDiagnose(Action):
             return [FollowupAction(FORM)]
 
         dispatcher.utter_message(
-            text=f"{_response_text(domain, f'utter_diagnosis_{outcome.id}')}\n"
+            text=f"{_response_text(domain, f'diagnosis_{outcome.id}')}\n"
             f"{_numbered_steps(outcome, domain)}"
         )
         for note in outcome.notes:
-            dispatcher.utter_message(response=f"utter_note_{note}")
+            dispatcher.utter_message(response=f"note_{note}")
         if outcome.id in OWNER_LINK_GOAL:
-            dispatcher.utter_message(response="utter_owner_link_picture", public_url=PUBLIC_URL)
-        dispatcher.utter_message(response="utter_ask_helped")
+            dispatcher.utter_message(response="picture_owner_link", public_url=PUBLIC_URL)
+        dispatcher.utter_message(response="ask_helped")
         return [SlotSet("diagnosis", outcome.id)]
 
 
@@ -94,7 +94,7 @@ class ActionHandover(Action):
     ) -> List[EventType]:
         diagnosis = DIAGNOSES_BY_ID.get(tracker.get_slot("diagnosis"))
         if diagnosis is None:
-            dispatcher.utter_message(response="utter_ask_problem")
+            dispatcher.utter_message(response="ask_problem")
         else:
-            dispatcher.utter_message(response=f"utter_handover_{diagnosis.handover}")
+            dispatcher.utter_message(response=f"handover_{diagnosis.handover}")
         return []

@@ -6,7 +6,7 @@ for when the steps did not help. The order of the checks follows the article, so
 can be read side by side with it. Nothing here imports Rasa.
 
 Steps, notes and hand-overs are keys, not texts: the wording lives in domain.yml
-(`utter_step_<key>`, `utter_note_<key>`, `utter_handover_<key>`).
+(`step_<key>`, `note_<key>`, `handover_<key>`).
 """
 from dataclasses import dataclass
 from enum import Enum

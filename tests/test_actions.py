@@ -59,15 +59,15 @@ async def test_diagnose_sets_slot_and_answers_with_steps_and_links(diagnosis_id)
     assert events == [SlotSet("diagnosis", diagnosis_id)]
     diagnosis = DIAGNOSES_BY_ID[diagnosis_id]
     answer = dispatcher.messages[0]["text"]
-    assert answer.startswith(DOMAIN["responses"][f"utter_diagnosis_{diagnosis_id}"][0]["text"])
+    assert answer.startswith(DOMAIN["responses"][f"diagnosis_{diagnosis_id}"][0]["text"])
     numbered = re.findall(r"^(\d+)\. ", answer, flags=re.M)
     assert numbered == [str(n) for n in range(1, len(diagnosis.steps) + 1)]
     for link in diagnosis.links:
         assert link in answer
     sent_responses = [m["response"] for m in dispatcher.messages[1:]]
-    assert sent_responses[-1] == "utter_ask_helped"
+    assert sent_responses[-1] == "ask_helped"
     for note in diagnosis.notes:
-        assert f"utter_note_{note}" in sent_responses
+        assert f"note_{note}" in sent_responses
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ async def test_diagnose_sets_slot_and_answers_with_steps_and_links(diagnosis_id)
 async def test_owner_link_goals_show_the_picture(diagnosis_id, has_picture):
     dispatcher = CollectingDispatcher()
     await ActionDiagnose().run(dispatcher, tracker_with(SLOTS_FOR[diagnosis_id]), DOMAIN)
-    pictures = [m for m in dispatcher.messages if m.get("response") == "utter_owner_link_picture"]
+    pictures = [m for m in dispatcher.messages if m.get("response") == "picture_owner_link"]
     assert bool(pictures) == has_picture
     if has_picture:
         assert pictures[0]["public_url"].startswith("http")
@@ -124,13 +124,13 @@ async def test_form_forgets_values_the_rules_cannot_use(slot, value, kept):
 async def test_handover_answers_for_the_diagnosis(diagnosis):
     dispatcher = CollectingDispatcher()
     await ActionHandover().run(dispatcher, tracker_with({"diagnosis": diagnosis.id}), DOMAIN)
-    assert [m["response"] for m in dispatcher.messages] == [f"utter_handover_{diagnosis.handover}"]
+    assert [m["response"] for m in dispatcher.messages] == [f"handover_{diagnosis.handover}"]
 
 
 async def test_handover_without_diagnosis_asks_for_the_problem():
     dispatcher = CollectingDispatcher()
     await ActionHandover().run(dispatcher, tracker_with({}), DOMAIN)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_problem"]
+    assert [m["response"] for m in dispatcher.messages] == ["ask_problem"]
 
 
 # --- domain.yml holds every text the rules refer to, and only the article's links ---
@@ -138,18 +138,18 @@ async def test_handover_without_diagnosis_asks_for_the_problem():
 def test_every_rule_key_has_a_response():
     responses = DOMAIN["responses"]
     for diagnosis in DIAGNOSES:
-        assert f"utter_diagnosis_{diagnosis.id}" in responses
-        assert f"utter_handover_{diagnosis.handover}" in responses
+        assert f"diagnosis_{diagnosis.id}" in responses
+        assert f"handover_{diagnosis.handover}" in responses
         for step in diagnosis.steps:
-            assert f"utter_step_{step}" in responses
+            assert f"step_{step}" in responses
         for note in diagnosis.notes:
-            assert f"utter_note_{note}" in responses
+            assert f"note_{note}" in responses
 
 
 def test_kundenservice_handover_where_only_kundenservice_helps():
     for diagnosis_id in ("merge_customer_numbers", "split_customer_number"):
         handover = DIAGNOSES_BY_ID[diagnosis_id].handover
-        assert "Kundenservice" in DOMAIN["responses"][f"utter_handover_{handover}"][0]["text"]
+        assert "Kundenservice" in DOMAIN["responses"][f"handover_{handover}"][0]["text"]
 
 
 def test_buttons_fit_messenger_titles():
