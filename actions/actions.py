@@ -4,12 +4,12 @@ action answers with the texts of domain.yml.
 import os
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.facts import FACT_SLOTS, facts_from_slots, is_known_value
+from actions.facts import FACT_SLOTS, facts_from_slots, told_value
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
 
 FORM = "diagnosis_form"
@@ -47,17 +47,24 @@ class ValidateDiagnosisForm(FormValidationAction):
         return [outcome.name] if isinstance(outcome, MissingFact) else []
 
 
-def _forget_unknown_value(slot: Text):
-    """Clear a value the rules cannot use, so the form asks again instead of guessing."""
+class ValidateFacts(ValidationAction):
+    """Runs after every message, in and outside the form: turns what the NLU found into
+    slot values the rules know, and clears what they cannot use, so the form asks again
+    instead of guessing."""
 
-    async def validate(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return {slot: value if is_known_value(slot, value) else None}
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+
+def _validate_fact(slot: Text):
+    async def validate(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return {slot: told_value(slot, value, tracker.latest_message.get("entities", []))}
 
     return validate
 
 
 for _slot in FACT_SLOTS:
-    setattr(ValidateDiagnosisForm, f"validate_{_slot}", _forget_unknown_value(_slot))
+    setattr(ValidateFacts, f"validate_{_slot}", _validate_fact(_slot))
 
 
 class ActionDiagnose(Action):

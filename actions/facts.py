@@ -5,7 +5,7 @@ the buttons deliver ("ja", "privat", ...); the rules work on typed facts. A valu
 rules do not know counts as not told yet, so a stray value never becomes a wrong answer.
 """
 from dataclasses import fields
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from actions.linking_rules import CustomerType, Facts, LinkStatus
 
@@ -40,3 +40,15 @@ def facts_from_slots(slots: Mapping[str, Any]) -> Facts:
 def is_known_value(slot: str, value: Any) -> bool:
     """Whether the rules understand this value of a fact slot."""
     return facts_from_slots({slot: value}) != Facts()
+
+
+def told_value(slot: str, value: Any, entities: Iterable[Mapping[str, Any]]) -> Any:
+    """The slot value the customer meant, or None when it is not clear.
+
+    Yes/no facts come as entities whose role is the answer: in "[der andere läuft auf
+    meine Frau]{same_name: nein}" the words vary too much for synonyms, the role does not.
+    """
+    for entity in entities:
+        if entity.get("entity") == slot and entity.get("value") == value and entity.get("role"):
+            value = entity["role"]
+    return value if is_known_value(slot, value) else None

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionDiagnose, ActionHandover, ValidateDiagnosisForm
+from actions.actions import ActionDiagnose, ActionHandover, ValidateDiagnosisForm, ValidateFacts
 from actions.linking_rules import DIAGNOSES, DIAGNOSES_BY_ID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,15 +109,27 @@ async def test_form_asks_only_what_the_rules_miss(slots, expected):
 
 
 @pytest.mark.parametrize(
-    "slot, value, kept",
-    [("customer_type", "privat", True), ("customer_type", "firma", False),
-     ("same_name", "ja", True), ("same_name", "vielleicht", False),
-     ("link_status", "gemischt", True), ("link_status", ["x"], False)],
+    "slot, value, entities, expected",
+    [
+        ("customer_type", "privat", [], "privat"),
+        ("customer_type", "firma", [], None),
+        ("same_name", "ja", [], "ja"),  # a button payload
+        ("same_name", "vielleicht", [], None),
+        ("link_status", "gemischt", [], "gemischt"),
+        ("link_status", ["x"], [], None),
+        # Free text: the role the NLU gave the words is the answer.
+        ("same_name", "der andere läuft auf meine Frau",
+         [{"entity": "same_name", "value": "der andere läuft auf meine Frau", "role": "nein"}], "nein"),
+        ("number_shown", "Nummer und Tarif stehen dabei",
+         [{"entity": "number_shown", "value": "Nummer und Tarif stehen dabei", "role": "ja"}], "ja"),
+        ("other_link", "sonst nix", [{"entity": "other_link", "value": "sonst nix"}], None),
+    ],
 )
-async def test_form_forgets_values_the_rules_cannot_use(slot, value, kept):
-    validate = getattr(ValidateDiagnosisForm(), f"validate_{slot}")
-    result = await validate(value, CollectingDispatcher(), tracker_with({}), DOMAIN)
-    assert result == {slot: value if kept else None}
+async def test_slot_values_become_facts_or_are_forgotten(slot, value, entities, expected):
+    tracker = tracker_with({})
+    tracker.latest_message["entities"] = entities
+    result = await getattr(ValidateFacts(), f"validate_{slot}")(value, CollectingDispatcher(), tracker, DOMAIN)
+    assert result == {slot: expected}
 
 
 @pytest.mark.parametrize("diagnosis", DIAGNOSES, ids=lambda d: d.id)
