@@ -55,6 +55,11 @@ class ValidateFacts(ValidationAction):
     def name(self) -> Text:
         return "action_validate_slot_mappings"
 
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        # rasa-sdk leaves out slots with a form-only mapping (yes/no by affirm/deny); the
+        # facts need the same treatment wherever they were told.
+        return list(FACT_SLOTS)
+
 
 def _validate_fact(slot: Text):
     async def validate(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

@@ -177,3 +177,17 @@ def test_domain_links_all_come_from_the_article():
     domain_text = (ROOT / "domain.yml").read_text(encoding="utf-8")
     for link in set(re.findall(r"https?://[^\s\"'<>]+", domain_text)):
         assert link in article, link
+
+
+async def test_fact_validation_runs_for_every_fact_slot_after_every_message():
+    """Through run(), as Rasa calls it: also slots that affirm/deny fill only in the form."""
+    tracker = Tracker(
+        sender_id="test", slots={}, latest_message={
+            "intent": {"name": "inform"}, "text": "ja, Nummer und Tarif stehen dabei",
+            "entities": [{"entity": "number_shown", "value": "Nummer und Tarif stehen dabei", "role": "ja"}]},
+        events=[{"event": "user", "text": "ja, Nummer und Tarif stehen dabei"},
+                {"event": "slot", "name": "number_shown", "value": "Nummer und Tarif stehen dabei"}],
+        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+    )
+    events = await ValidateFacts().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert SlotSet("number_shown", "ja") in events
