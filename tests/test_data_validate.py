@@ -1,8 +1,9 @@
 """`rasa data validate` must print no warning but one kind it cannot know better about.
 
 Rasa's validator calls every response that no story or rule names "not used". It cannot
-see responses that a form asks (`utter_ask_<slot>`) or that custom actions send (the
-steps, notes and hand-overs the linking rules refer to). Those warnings, and only those,
+see responses that a form asks (`utter_ask_<slot>`), that custom actions send (the
+steps, notes and hand-overs the linking rules refer to), that a channel sends, or that
+Rasa's own default actions send (`utter_default`, `utter_restart`). Those warnings, and only those,
 are accepted, after checking that the form or the code really sends the response.
 """
 import os
@@ -16,19 +17,24 @@ import yaml
 from actions.linking_rules import DIAGNOSES
 
 ROOT = Path(__file__).resolve().parents[1]
+# action_default_fallback and action_restart send these.
+RASA_DEFAULT_ACTION_RESPONSES = {"utter_default", "utter_restart"}
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.")
 
 
 def responses_sent_by_form_and_code():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     sent = {f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]}
+    sent.update(RASA_DEFAULT_ACTION_RESPONSES)
     for diagnosis in DIAGNOSES:
         sent.add(f"diagnosis_{diagnosis.id}")
         sent.add(f"handover_{diagnosis.handover}")
         sent.update(f"step_{step}" for step in diagnosis.steps)
         sent.update(f"note_{note}" for note in diagnosis.notes)
-    actions_code = (ROOT / "actions/actions.py").read_text(encoding="utf-8")
-    sent.update(re.findall(r'response="([a-z_]+)"', actions_code))
+    for code in [*ROOT.glob("actions/*.py"), *ROOT.glob("channels/*.py")]:
+        text = code.read_text(encoding="utf-8")
+        sent.update(re.findall(r'response="([a-z_]+)"', text))
+        sent.update(re.findall(r'^[A-Z_]+ = "([a-z_]+)"$', text, flags=re.M))
     return sent
 
 

@@ -84,10 +84,27 @@ def test_other_telekom_topic_gets_a_polite_refusal(bot):
     assert slot(bot, sender, "diagnosis") is None
 
 
-def test_gibberish_gets_a_rephrase_with_topics(bot):
-    replies = bot.say(f"e2e-fallback-{uuid.uuid4().hex[:8]}", "qwrtz plmkö xyv")
+def test_not_understood_gets_a_rephrase_with_the_main_topics(bot):
+    replies = bot.say(f"e2e-fallback-{uuid.uuid4().hex[:8]}", "/nlu_fallback")
     assert "anders formulieren" in all_text(replies)
-    assert len(replies[-1]["buttons"]) >= 3
+    assert [b["payload"] for b in replies[-1]["buttons"]][:3] == [
+        "/contract_not_shown", "/linked_only_as_user", "/contracts_partially_shown"]
+
+
+def test_gibberish_is_not_taken_for_a_problem(bot):
+    sender = f"e2e-gibberish-{uuid.uuid4().hex[:8]}"
+    replies = bot.say(sender, "qwrtz plmkö xyv")
+    assert "anders formulieren" in all_text(replies) or "nicht helfen" in all_text(replies)
+    assert bot.tracker(sender)["active_loop"] == {}
+
+
+def test_button_payload_with_entity_reaches_the_form(bot):
+    sender = f"e2e-button-{uuid.uuid4().hex[:8]}"
+    replies = bot.say(sender, "Mein Handyvertrag wird im Kundencenter nicht angezeigt")
+    privat = next(b for b in replies[-1]["buttons"] if b["title"] == "Privatkunde")
+    assert privat["payload"] == '/inform{"customer_type":"privat"}'
+    bot.say(sender, privat["payload"])
+    assert slot(bot, sender, "diagnosis") == "link_as_owner"
 
 
 def test_facts_first_then_the_page_question_with_its_buttons(bot):
