@@ -12,6 +12,24 @@ export PYTHONHASHSEED := 0
 ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+# Where conversations are kept (endpoints.yml): SQLite in run/ unless told otherwise;
+# the scale-out profile sets PostgreSQL and Redis here (see endpoints.yml).
+export TRACKER_STORE_DIALECT ?= sqlite
+export TRACKER_STORE_HOST ?=
+export TRACKER_STORE_DB ?= $(CURDIR)/run/tracker.db
+export TRACKER_STORE_USER ?=
+export TRACKER_STORE_PASSWORD ?=
+export LOCK_STORE_TYPE ?= in_memory
+export LOCK_STORE_HOST ?=
+export LOCK_STORE_PORT ?= 6379
+export LOCK_STORE_DB ?= 1
+export LOCK_STORE_PASSWORD ?=
+# Both servers listen on loopback unless told otherwise. `rasa run actions` (rasa-sdk 3.6.2)
+# has no --interface option; it binds to SANIC_HOST, 0.0.0.0 when unset.
+RASA_INTERFACE ?= 127.0.0.1
+export SANIC_HOST ?= 127.0.0.1
+# Browser origins allowed to call Rasa (the website chat), space-separated; never "*".
+RASA_CORS_ORIGINS ?= http://localhost:8080
 # Rasa refuses to start on an unset ${VAR} in credentials.yml; empty keeps a channel closed.
 CHANNEL_SECRETS := MESSENGER_VERIFY_TOKEN MESSENGER_APP_SECRET MESSENGER_PAGE_ACCESS_TOKEN \
 	MESSENGER_GRAPH_API_URL TELEGRAM_ACCESS_TOKEN TELEGRAM_SECRET_TOKEN TELEGRAM_API_URL
@@ -26,7 +44,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 SPACY_PACKAGE := de_kundencenter_lemma
 MODEL_STAMP := models/.latest
 
-.PHONY: help setup chat serve actions train test test-unit test-data test-stories clean
+.PHONY: help setup chat serve actions tracker-store-dir train test test-unit test-data test-stories clean
 
 help:
 	@echo "make chat    talk to the bot in the terminal (sets everything up on first run)"
@@ -58,15 +76,23 @@ train: setup
 actions: setup
 	$(RASA) run actions --port $(ACTION_PORT)
 
-chat: train
+# SQLite does not create the folder of its file, and Rasa retries forever when it cannot open it.
+tracker-store-dir:
+	@[ "$(TRACKER_STORE_DIALECT)" != sqlite ] || mkdir -p "$(dir $(TRACKER_STORE_DB))"
+
+chat: train tracker-store-dir
 	@$(RASA) run actions --port $(ACTION_PORT) >/tmp/kundencenter-actions.log 2>&1 & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	  $(RASA) shell --port $(RASA_PORT)
+	  $(RASA) shell --interface $(RASA_INTERFACE) --port $(RASA_PORT)
 
-serve: train
-	@$(RASA) run actions --port $(ACTION_PORT) & \
+# The HTTP API answers only with the token RASA_API_TOKEN; when unset, a fresh one is shown.
+serve: train tracker-store-dir
+	@token="$${RASA_API_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"; \
+	  [ -n "$$RASA_API_TOKEN" ] || echo "RASA_API_TOKEN is not set; the API token of this run: $$token"; \
+	  $(RASA) run actions --port $(ACTION_PORT) & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	  $(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --credentials credentials.yml
+	  $(RASA) run --enable-api --auth-token "$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
+	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml
 
 # pytest includes `rasa data validate` (tests/test_data_validate.py).
 test: train

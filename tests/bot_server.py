@@ -58,6 +58,19 @@ class Bot:
             TF_CPP_MIN_LOG_LEVEL="2",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+            # The action server binds to SANIC_HOST (it has no --interface option).
+            SANIC_HOST="127.0.0.1",
+            # endpoints.yml: the tests' own SQLite file, never the developer's conversations.
+            TRACKER_STORE_DIALECT="sqlite",
+            TRACKER_STORE_HOST="",
+            TRACKER_STORE_DB=str(self.log_dir / "tracker.db"),
+            TRACKER_STORE_USER="",
+            TRACKER_STORE_PASSWORD="",
+            LOCK_STORE_TYPE="in_memory",
+            LOCK_STORE_HOST="",
+            LOCK_STORE_PORT="6379",
+            LOCK_STORE_DB="1",
+            LOCK_STORE_PASSWORD="",
         )
         return env
 

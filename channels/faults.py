@@ -1,0 +1,104 @@
+"""An apology instead of silence when the bot cannot answer.
+
+Rasa 3.6's MessageProcessor catches the exception of a failing action (the action server
+down, say), logs it and goes on without that action's events: the customer gets no answer,
+or half of one, and nothing tells the channel. `answer_or_apologize` notices such an
+exception in the processor's log record while it processes the message, and any exception
+that escapes the processor (a tracker store that is down), and then sends the response
+`technical_problem` from domain.yml, which shows the way forward without the bot.
+
+The apology is also added to the conversation as a bot utterance, so the tracker holds what
+the customer saw. It is no action: the dialogue policies do not see it, and the conversation
+goes on where it was once the fault is gone.
+"""
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.actions.action import create_bot_utterance
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import BotUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+TECHNICAL_PROBLEM = "technical_problem"
+# The logger of rasa.core.processor.MessageProcessor, which logs a failed action with
+# `logger.exception(...)` and carries on.
+PROCESSOR_LOGGER = "rasa.core.processor"
+
+
+@dataclass
+class Outcome:
+    failed: bool = False
+
+
+_current: ContextVar[Optional[Outcome]] = ContextVar("message_outcome", default=None)
+
+
+class _FailureNoticer(logging.Handler):
+    """Marks the message being processed as failed when the processor logs an exception.
+
+    Log handlers run in the task that logs, so the context variable names the message
+    whose processing failed, also when several conversations are processed at once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        outcome = _current.get()
+        if outcome is not None and record.exc_info:
+            outcome.failed = True
+
+
+def _notice_failures() -> None:
+    # Attached at the first message rather than at import: Rasa configures logging at
+    # start-up, and a handler attached earlier would not be sure to survive that.
+    processor_logger = logging.getLogger(PROCESSOR_LOGGER)
+    if not any(isinstance(handler, _FailureNoticer) for handler in processor_logger.handlers):
+        processor_logger.addHandler(_FailureNoticer())
+
+
+async def process(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
+) -> Outcome:
+    """Hands the message to Rasa; the outcome says whether anything failed on the way."""
+    _notice_failures()
+    outcome = Outcome()
+    token = _current.set(outcome)
+    try:
+        await on_new_message(message)
+    except Exception as error:  # the customer gets an answer whatever failed
+        # Only the type: an exception's text can quote the customer's message.
+        logger.error("Processing a message failed: %s", type(error).__name__)
+        logger.debug("Processing a message failed", exc_info=True)
+        outcome.failed = True
+    finally:
+        _current.reset(token)
+    return outcome
+
+
+async def apologize(message: UserMessage, agent: Agent) -> None:
+    """Sends `technical_problem` and adds it to the conversation when possible."""
+    tracker = DialogueStateTracker(message.sender_id, slots=[])
+    reply = await agent.nlg.generate(TECHNICAL_PROBLEM, tracker, message.output_channel.name())
+    if not reply:
+        # No model loaded yet, or a domain without the response.
+        logger.error("No response %s to send", TECHNICAL_PROBLEM)
+        return
+    utterance = create_bot_utterance(reply)
+    await message.output_channel.send_response(message.sender_id, utterance.message())
+    await _record(agent, message.sender_id, utterance)
+
+
+async def _record(agent: Agent, sender_id: str, utterance: BotUttered) -> None:
+    try:
+        async with agent.lock_store.lock(sender_id):
+            tracker = await agent.processor.get_tracker(sender_id)
+            tracker.update(utterance)
+            await agent.processor.save_tracker(tracker)
+    except Exception as error:  # the store may be what failed; the customer has the answer
+        logger.warning("The apology could not be stored: %s", type(error).__name__)
