@@ -41,14 +41,16 @@ RASA := $(BIN)/rasa
 # Rasa 3.6 runs on Python 3.10 only. The pyenv shim answers only when asked for a version.
 PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2>/dev/null && command -v python3.10 \
 	|| ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
-SPACY_PACKAGE := de_kundencenter_lemma
-MODEL_STAMP := models/.latest
 
-.PHONY: help setup chat serve actions tracker-store-dir train test test-unit test-data test-stories clean
+WEB_PORT ?= 8080
+export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
+
+.PHONY: help setup chat serve web actions tracker-store-dir train test browser
 
 help:
 	@echo "make chat    talk to the bot in the terminal (sets everything up on first run)"
 	@echo "make serve   action server + Rasa HTTP API with the REST channel on localhost:$(RASA_PORT)"
+	@echo "make web     the website chat on http://localhost:$(WEB_PORT)"
 	@echo "make test    all tests"
 
 $(BIN)/python:
@@ -94,7 +96,25 @@ serve: train tracker-store-dir
 	  $(RASA) run --enable-api --auth-token "$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
 	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml
 
+# The chat widget from the npm registry, pinned by web/package-lock.json, served locally.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+
+# The socketio channel only, no HTTP API: the page needs nothing else.
+web: train tracker-store-dir web/node_modules/.package-lock.json
+	@$(RASA) run actions --port $(ACTION_PORT) & actions=$$!; \
+	  $(BIN)/python -m http.server $(WEB_PORT) --bind 127.0.0.1 --directory web >/dev/null 2>&1 & static=$$!; \
+	  trap "kill $$actions $$static 2>/dev/null" EXIT INT TERM; \
+	  echo "Website chat: open http://localhost:$(WEB_PORT)/ once Rasa says it is up and running"; \
+	  $(RASA) run --interface $(RASA_INTERFACE) --port $(RASA_PORT) --cors $(RASA_CORS_ORIGINS) \
+	    --credentials credentials.yml --endpoints endpoints.yml
+
+# Debian's Chromium and its driver for the real-browser test.
+browser:
+	@command -v chromedriver >/dev/null && command -v chromium >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
 # pytest includes `rasa data validate` (tests/test_data_validate.py).
-test: train
+test: train browser web/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core

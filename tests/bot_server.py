@@ -58,6 +58,8 @@ class Bot:
             TF_CPP_MIN_LOG_LEVEL="2",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+            # Pictures relative to the page that shows them (the test's own static server).
+            BOT_PUBLIC_URL="",
             # The action server binds to SANIC_HOST (it has no --interface option).
             SANIC_HOST="127.0.0.1",
             # endpoints.yml: the tests' own SQLite file, never the developer's conversations.
@@ -89,6 +91,8 @@ class Bot:
             str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
             "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            # The browser test serves the page on a free loopback port (a prefix match: anchored).
+            "--cors", r"^http://127\.0\.0\.1:[0-9]+$",
             "--model", "models",
         ])
         self._wait(f"{self.url}/status?token={self.token}", "rasa")

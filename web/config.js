@@ -1,0 +1,7 @@
+// Settings of the website chat. A deployment edits socketUrl to the public address of the
+// bot's socketio channel (rasa run with "socketio" in credentials.yml).
+window.CHAT_CONFIG = {
+  socketUrl: "http://localhost:5005",
+  socketPath: "/socket.io/",
+  initPayload: "/greet",
+};
