@@ -116,3 +116,27 @@ def test_facts_first_then_the_page_question_with_its_buttons(bot):
     assert len(replies[-1]["buttons"]) == 4
     replies = bot.say(sender, "gar kein Vertrag zu sehen")
     assert slot(bot, sender, "diagnosis") == "link_as_owner"
+
+
+# Each message states every fact its diagnosis needs: the bot answers at once, no question.
+ONE_MESSAGE = [
+    ("customer_type+link_status+number_shown", "replace_user_link",
+     "Ich bin Privatkunde, bei mir steht nur Nutzer, Rufnummer und Tarif werden angezeigt"),
+    ("customer_type+has_login", "register_login", "Ich bin Privatkunde und habe noch keinen Login"),
+    ("customer_type+only_user_possible+other_link", "split_customer_number",
+     "Privatkunde hier, ich kann meinen Vertrag nur als Nutzer verknüpfen, eine andere Verknüpfung gibt es nicht"),
+    ("customer_type+link_status+same_name", "separate_login_per_holder",
+     "bin privatkunde, manche verträge stehen als vertragsinhaber, andere nur als nutzer, die laufen auf verschiedene namen"),
+    ("customer_type+number_shown", "business_contract_suspected",
+     "Privatkunde: bei mir steht Nutzer ohne Rufnummer und ohne Tarifname"),
+    ("customer_type+has_login+link_status", "link_as_owner",
+     "Ich bin Privatkunde und habe einen Login, aber da wird kein Vertrag angezeigt"),
+]
+
+
+@pytest.mark.parametrize("diagnosis_id, message", [c[1:] for c in ONE_MESSAGE], ids=[c[0] for c in ONE_MESSAGE])
+def test_all_facts_from_one_message_skip_every_question(bot, diagnosis_id, message):
+    sender = f"e2e-one-{diagnosis_id}-{uuid.uuid4().hex[:8]}"
+    replies = bot.say(sender, message)
+    assert slot(bot, sender, "diagnosis") == diagnosis_id, all_text(replies)
+    assert replies[-1]["text"] == "Hat Ihnen das geholfen?"
