@@ -8,6 +8,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONHASHSEED := 0
+# The pinned stack prints pages of deprecation warnings that nobody here can act on.
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
