@@ -47,7 +47,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test browser
+.PHONY: help setup chat serve web actions tracker-store-dir train test browser test-scale bench-load bench-nlu
 
 help:
 	@echo "make chat    talk to the bot in the terminal (sets everything up on first run)"
@@ -120,3 +120,18 @@ browser:
 test: train browser web/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+
+# Two Rasa instances on one PostgreSQL tracker store and one Redis lock store (both installed
+# from Debian's packages when missing); one is killed in the middle of a form.
+test-scale: train
+	$(BIN)/python -m pytest -m scale tests/scale
+
+# 50 concurrent REST conversations against this bot and the `rasa init` demo bot; writes the
+# section "Load (make bench-load)" of docs/benchmarks.md.
+bench-load: train
+	$(BIN)/python benchmarks/load.py
+
+# This pipeline, Rasa's default one and a TF-IDF baseline on tests/nlu/holdout.yml; writes
+# the section "NLU (make bench-nlu)" of docs/benchmarks.md.
+bench-nlu: setup
+	$(BIN)/python benchmarks/nlu.py

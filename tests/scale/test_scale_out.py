@@ -1,0 +1,121 @@
+"""Scale-out: two Rasa instances share one PostgreSQL tracker store and one Redis lock store.
+
+One conversation goes to both instances in turn; one instance dies in the middle of the
+form (SIGKILL, as a crashed host would); the other finishes the conversation. Nothing of
+the conversation may be lost: the diagnosis is right and the tracker holds one user event
+per message sent, and its bot events are exactly the replies received.
+
+Run by `make test-scale`, not by plain `pytest` (marker `scale`, see pytest.ini): it
+installs PostgreSQL and Redis from Debian's packages when they are missing.
+"""
+import secrets
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+
+from tests.bot_server import Bot, free_port
+from tests.scale.services import install_missing, postgres, redis, scale_out_environment
+from tests.tracker_check import bot_replies, user_texts, without_recipient
+
+pytestmark = pytest.mark.scale
+
+# (instance, message): "a" and "b" in turn; "a" is killed while the form is active, after it
+# has asked two of its questions and before the answer that completes it.
+CONVERSATION = [
+    ("a", "Hallo"),
+    ("b", "Ich bin Privatkunde"),
+    ("a", "ja"),
+    ("kill a", ""),
+    ("b", "gar kein Vertrag zu sehen"),
+]
+DIAGNOSIS = "link_as_owner"
+
+
+class ScaleOutBot(Bot):
+    """The test bot with endpoints.yml pointed at the shared stores."""
+
+    def __init__(self, rasa_port: int, action_port: int, token: str, log_dir: Path,
+                 stores: Dict[str, str]):
+        super().__init__(rasa_port, action_port, token, log_dir)
+        self.stores = stores
+
+    def environment(self) -> Dict[str, str]:
+        return {**super().environment(), **self.stores}
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory) -> Iterator[Dict[str, str]]:
+    log_dir = tmp_path_factory.mktemp("stores")
+    install_missing(log_dir / "apt.log")
+    with postgres(log_dir) as pg, redis(log_dir) as rd:
+        yield scale_out_environment(pg, rd)
+
+
+@pytest.fixture
+def instances(stores, tmp_path) -> Iterator[Dict[str, ScaleOutBot]]:
+    """Instance "a" with the action server, instance "b" beside it; stopped also on failure."""
+    token, action_port = secrets.token_urlsafe(24), free_port()
+    bots = {}
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        bots[name] = ScaleOutBot(free_port(), action_port, token, tmp_path / name, stores)
+    try:
+        bots["a"].start_actions()
+        # One after the other: both create the tracker store's tables at start-up.
+        bots["a"].start_rasa()
+        bots["b"].start_rasa()
+        yield bots
+    finally:
+        for bot in bots.values():
+            bot.stop_all()
+
+
+def stored_event_counts(stores: Dict[str, str], sender: str) -> Dict[str, int]:
+    """Events of one conversation as PostgreSQL holds them, by type."""
+    import psycopg2
+
+    host, port = stores["TRACKER_STORE_HOST"].split(":")
+    with psycopg2.connect(host=host, port=int(port), dbname=stores["TRACKER_STORE_DB"],
+                          user=stores["TRACKER_STORE_USER"],
+                          password=stores["TRACKER_STORE_PASSWORD"]) as connection:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT type_name, count(*) FROM events WHERE sender_id = %s GROUP BY type_name",
+                (sender,),
+            )
+            return dict(cursor.fetchall())
+
+
+def redis_commands_served(stores: Dict[str, str]) -> int:
+    import redis as redis_client
+
+    client = redis_client.Redis(host=stores["LOCK_STORE_HOST"], port=int(stores["LOCK_STORE_PORT"]))
+    return sum(stat["calls"] for name, stat in client.info("commandstats").items()
+               if name not in ("cmdstat_info", "cmdstat_ping"))
+
+
+def test_conversation_survives_losing_an_instance(instances, stores):
+    sender = f"scale-{uuid.uuid4().hex[:8]}"
+    sent: List[str] = []
+    received: List[dict] = []
+    for step, message in CONVERSATION:
+        if step == "kill a":
+            instances["a"].processes["rasa"].kill()
+            instances["a"].processes["rasa"].wait(timeout=30)
+            assert instances["b"].tracker(sender)["active_loop"], "the form should still be active"
+            continue
+        replies = instances[step].say(sender, message)
+        assert replies, f"no answer to {message!r} from instance {step}"
+        sent.append(message)
+        received += [without_recipient(reply) for reply in replies]
+
+    tracker = instances["b"].tracker(sender)
+    assert tracker["slots"]["diagnosis"] == DIAGNOSIS, [reply.get("text") for reply in received]
+    assert user_texts(tracker["events"]) == sent
+    assert bot_replies(tracker["events"]) == received
+    stored = stored_event_counts(stores, sender)
+    bot_events = sum(1 for event in tracker["events"] if event["event"] == "bot")
+    assert (stored.get("user"), stored.get("bot")) == (len(sent), bot_events)
+    assert redis_commands_served(stores) > 0, "the lock store should be Redis"
