@@ -30,6 +30,9 @@ export LOCK_STORE_PASSWORD ?=
 # has no --interface option; it binds to SANIC_HOST, 0.0.0.0 when unset.
 RASA_INTERFACE ?= 127.0.0.1
 export SANIC_HOST ?= 127.0.0.1
+# Under load Rasa's event loop can lag more than Sanic's default 5 s keep-alive, and the
+# action server then drops the connection Rasa is about to use (seen in make bench-load).
+export SANIC_KEEP_ALIVE_TIMEOUT ?= 60
 # Browser origins allowed to call Rasa (the website chat), space-separated; never "*".
 RASA_CORS_ORIGINS ?= http://localhost:8080
 # Rasa refuses to start on an unset ${VAR} in credentials.yml; empty keeps a channel closed.

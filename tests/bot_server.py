@@ -62,6 +62,7 @@ class Bot:
             BOT_PUBLIC_URL="",
             # The action server binds to SANIC_HOST (it has no --interface option).
             SANIC_HOST="127.0.0.1",
+            SANIC_KEEP_ALIVE_TIMEOUT="60",
             # endpoints.yml: the tests' own SQLite file, never the developer's conversations.
             TRACKER_STORE_DIALECT="sqlite",
             TRACKER_STORE_HOST="",
