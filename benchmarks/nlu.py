@@ -1,0 +1,516 @@
+"""NLU benchmark: this project's pipeline against two baselines, same data, same run.
+
+All three systems train on data/nlu and are scored on tests/nlu/holdout.yml, which no
+system ever trains on:
+
+1. this project's pipeline (config.yml), NLU only;
+2. Rasa's default pipeline, the one a `rasa init` project trains: the init template's
+   config.yml with `language: de`, its empty pipeline filled in as Rasa's autoconfig does
+   (ResponseSelector included), plus `random_seed` for the two trained components;
+3. TF-IDF over word and character n-grams + logistic regression (scikit-learn), intents
+   only: no entities.
+
+Scoring follows what the bot makes of a parse. The intent is the one after fallback (Rasa's
+FallbackClassifier; for the TF-IDF baseline, a top probability under the threshold of the
+project's FallbackClassifier), and a fallback counts as out_of_scope, since both end in
+"not my topic". An entity is right when its type and the bot's value (actions/facts.py:
+`told_value`, i.e. the role for yes/no facts, the synonym-mapped value for customer_type)
+match an annotated one of the same message; entity F1 is micro over all holdout messages.
+Latency is per message on the loaded model, after a warm-up, the systems taking turns on
+each message so a slow spell of the shared machine hits all of them.
+
+Writes the section "NLU (make bench-nlu)" of docs/benchmarks.md (other sections stay) and
+prints it. No timed assertions: the targets are reported, not enforced.
+"""
+import os
+
+# Before TensorFlow and Rasa are imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import datetime  # noqa: E402
+import logging  # noqa: E402
+import math  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Dict, List, Optional, Sequence, Tuple  # noqa: E402
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from actions.facts import told_value  # noqa: E402
+
+SECTION = "NLU (make bench-nlu)"
+COMMAND = "make bench-nlu"
+SEED = 42
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+TRAINING_DATA = ROOT / "data" / "nlu"
+HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+PROJECT_CONFIG = ROOT / "config.yml"
+WARMUP_MESSAGES = 10
+MACRO_F1_TARGET = 0.95
+OFF_TOPIC_TARGET = 0.90
+TARGETS = (
+    f"macro-F1 >= {MACRO_F1_TARGET} on the holdout; >= {OFF_TOPIC_TARGET:.0%} of the off-topic "
+    "messages to fallback/out_of_scope; ahead of both baselines on every column; parse p95 no "
+    "worse than the default pipeline's"
+)
+
+Entity = Tuple[str, Any]  # (entity type, the bot's value)
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    entities: Tuple[Entity, ...]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    intent: str  # after fallback: FALLBACK when the system falls back
+    confidence: float  # of the classifier's top intent
+    top_intent: str  # the classifier's top intent, fallback aside
+    entities: Tuple[Entity, ...] = ()
+
+
+def bot_entities(entities: Sequence[Dict[str, Any]]) -> Tuple[Entity, ...]:
+    """Entities as the bot reads them: type and the value the slot would get."""
+    return tuple((e["entity"], told_value(e["entity"], e.get("value"), [e])) for e in entities)
+
+
+def load_examples(path: Path) -> List[Example]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [Example(m.get("text"), m.get("intent"), bot_entities(m.get("entities") or []))
+            for m in load_data(str(path)).intent_examples]
+
+
+def fallback_threshold(config: Path) -> float:
+    pipeline = yaml.safe_load(config.read_text())["pipeline"]
+    return next(c["threshold"] for c in pipeline if c["name"] == "FallbackClassifier")
+
+
+# --- the three systems ----------------------------------------------------------------
+
+class RasaSystem:
+    """A Rasa NLU pipeline, trained with `train_nlu` and parsed with `Agent.parse_message`."""
+
+    def __init__(self, name: str, slug: str, config: Path, description: str):
+        self.name, self.slug, self.config, self.description = name, slug, config, description
+        self.model: Optional[str] = None
+        self.agent = None
+        self.loop = asyncio.new_event_loop()
+
+    def train(self, work: Path) -> None:
+        from rasa.model_training import train_nlu
+
+        # A fresh training cache: nothing of an earlier run is reused, the time is honest.
+        os.environ["RASA_CACHE_DIRECTORY"] = str(work / f"cache-{self.slug}")
+        self.model = train_nlu(str(self.config), str(TRAINING_DATA), str(work / "models"),
+                               fixed_model_name=self.slug)
+        if self.model is None:
+            raise RuntimeError(f"training {self.name} failed")
+
+    def load(self) -> None:
+        from rasa.core.agent import Agent
+
+        self.agent = Agent.load(self.model)
+
+    def parse(self, text: str) -> Prediction:
+        result = self.loop.run_until_complete(self.agent.parse_message(text))
+        ranking = [r for r in result.get("intent_ranking") or [result["intent"]] if r["name"] != FALLBACK]
+        top = ranking[0] if ranking else {"name": FALLBACK, "confidence": 0.0}
+        return Prediction(result["intent"]["name"], top["confidence"], top["name"],
+                          bot_entities(result.get("entities") or []))
+
+
+class TfidfBaseline:
+    """TF-IDF over word 1-2-grams and char_wb 2-5-grams, logistic regression; intents only."""
+
+    name = "TF-IDF + LogisticRegression"
+    description = (
+        "scikit-learn: TF-IDF over word 1-2-grams and char_wb 2-5-grams (lowercase, sublinear tf), "
+        f"LogisticRegression(C=10, random_state={SEED}); fallback when the top probability is under "
+        "the threshold of config.yml's FallbackClassifier; no entities"
+    )
+
+    def __init__(self, threshold: float):
+        self.threshold = threshold
+        self.model = None
+
+    def train(self, examples: Sequence[Example]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+
+        features = make_union(
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), lowercase=True, sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True),
+        )
+        self.model = make_pipeline(features, LogisticRegression(C=10, max_iter=5000, random_state=SEED))
+        self.model.fit([e.text for e in examples], [e.intent for e in examples])
+
+    def load(self) -> None:
+        """The fitted pipeline is in memory already."""
+
+    def parse(self, text: str) -> Prediction:
+        probabilities = self.model.predict_proba([text])[0]
+        best = int(np.argmax(probabilities))
+        top, confidence = self.model.classes_[best], float(probabilities[best])
+        return Prediction(FALLBACK if confidence < self.threshold else top, confidence, top)
+
+
+def default_pipeline_config(work: Path) -> Path:
+    """The config a `rasa init` project trains with, in German, with fixed seeds."""
+    import rasa.cli
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    template = Path(rasa.cli.__file__).parent / "initial_project" / "config.yml"
+    config = yaml.safe_load(template.read_text())
+    config["language"] = "de"
+    config = DefaultV1Recipe.complete_config(config, {"pipeline"})  # what autoconfig fills in
+    for component in config["pipeline"]:
+        if component["name"] in ("DIETClassifier", "ResponseSelector"):
+            component["random_seed"] = SEED
+    config.pop("policies", None)
+    path = work / "default-config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return path
+
+
+def describe_pipeline(config: Path) -> str:
+    pipeline = yaml.safe_load(config.read_text())["pipeline"]
+    return " → ".join(c["name"] for c in pipeline)
+
+
+# --- scoring --------------------------------------------------------------------------
+
+def scored_intent(prediction: Prediction) -> str:
+    return OUT_OF_SCOPE if prediction.intent == FALLBACK else prediction.intent
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class Report:
+    name: str
+    has_entities: bool
+    training_s: float = 0.0
+    predictions: List[Prediction] = field(default_factory=list)
+    latencies_ms: List[float] = field(default_factory=list)
+    # filled in by score()
+    accuracy: float = 0.0
+    accuracy_before_fallback: float = 0.0
+    macro_f1: float = 0.0
+    per_intent_f1: Dict[str, float] = field(default_factory=dict)
+    entity_f1: float = float("nan")
+    off_topic: float = 0.0
+    confusions: List[Tuple[Tuple[str, str], int]] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies_ms, 95)
+
+
+def entity_f1(holdout: Sequence[Example], predictions: Sequence[Prediction]) -> float:
+    """Micro F1 over all messages, spans aside. A predicted entity is right when an annotated
+    entity of the same message has its type and bot value; an annotated entity is found when
+    a predicted one of the message has its type and bot value. Several fragments of one span
+    with the same value thus count as right, as the bot reads them as one fact."""
+    right = predicted = found = annotated = 0
+    for example, prediction in zip(holdout, predictions):
+        right += sum(entity in example.entities for entity in prediction.entities)
+        predicted += len(prediction.entities)
+        found += sum(entity in prediction.entities for entity in example.entities)
+        annotated += len(example.entities)
+    precision = right / predicted if predicted else 0.0
+    recall = found / annotated if annotated else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def score(report: Report, holdout: Sequence[Example]) -> None:
+    from sklearn.metrics import f1_score
+
+    gold = [e.intent for e in holdout]
+    predicted = [scored_intent(p) for p in report.predictions]
+    intents = sorted(set(gold))
+    report.accuracy = float(np.mean([g == p for g, p in zip(gold, predicted)]))
+    report.accuracy_before_fallback = float(np.mean(
+        [g == p.top_intent for g, p in zip(gold, report.predictions)]))
+    f1s = f1_score(gold, predicted, labels=intents, average=None, zero_division=0)
+    report.per_intent_f1 = dict(zip(intents, map(float, f1s)))
+    report.macro_f1 = float(np.mean(f1s))
+    if report.has_entities:
+        report.entity_f1 = entity_f1(holdout, report.predictions)
+    off_topic = [p for e, p in zip(holdout, report.predictions) if e.intent == OUT_OF_SCOPE]
+    report.off_topic = float(np.mean([p.intent in (OUT_OF_SCOPE, FALLBACK) for p in off_topic]))
+    report.confusions = Counter(
+        (g, p.intent) for g, s, p in zip(gold, predicted, report.predictions) if g != s
+    ).most_common(5)
+
+
+# --- the report -----------------------------------------------------------------------
+
+def machine() -> str:
+    memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+    gib = int(memory.group(1)) / 1024 ** 2 if memory else float("nan")
+    uname = subprocess.run(["uname", "-srm"], capture_output=True, text=True).stdout.strip()
+    return f"`{uname}`, nproc {len(os.sched_getaffinity(0))}, {gib:.1f} GiB memory"
+
+
+def number(value: float, digits: int) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+# Column: (heading, value of a report, digits, higher is better)
+COLUMNS = (
+    ("intent accuracy", lambda r: r.accuracy, 3, True),
+    ("intent macro-F1", lambda r: r.macro_f1, 3, True),
+    ("entity F1 (micro)", lambda r: r.entity_f1, 3, True),
+    ("off-topic to fallback/out_of_scope", lambda r: r.off_topic, 3, True),
+    ("training (s)", lambda r: r.training_s, 1, False),
+    ("parse p50 (ms)", lambda r: r.p50, 1, False),
+    ("parse p95 (ms)", lambda r: r.p95, 1, False),
+)
+
+
+def main_table(reports: Sequence[Report]) -> List[str]:
+    lines = ["| system | " + " | ".join(c[0] for c in COLUMNS) + " | accuracy before fallback |",
+             "|---|" + "---:|" * (len(COLUMNS) + 1)]
+    for r in reports:
+        cells = [number(value(r), digits) for _, value, digits, _ in COLUMNS]
+        lines.append(f"| {r.name} | " + " | ".join(cells) + f" | {r.accuracy_before_fallback:.3f} |")
+    return lines
+
+
+def per_intent_table(reports: Sequence[Report], holdout: Sequence[Example]) -> List[str]:
+    counts = Counter(e.intent for e in holdout)
+    ours = reports[0]
+    lines = ["| intent | holdout messages | " + " | ".join(r.name for r in reports) + " |",
+             "|---|---:|" + "---:|" * len(reports)]
+    for intent in sorted(ours.per_intent_f1, key=lambda i: (ours.per_intent_f1[i], i)):
+        cells = [f"{r.per_intent_f1[intent]:.3f}" for r in reports]
+        lines.append(f"| {intent} | {counts[intent]} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def confusion_lines(reports: Sequence[Report]) -> List[str]:
+    lines = []
+    for r in reports:
+        pairs = ", ".join(f"{g} → {p} ({n})" for (g, p), n in r.confusions) or "none"
+        lines.append(f"- {r.name}: {pairs}")
+    return lines
+
+
+def misclassified(report: Report, holdout: Sequence[Example]) -> List[Tuple[Example, Prediction]]:
+    """Wrongly scored holdout messages, the most confident first."""
+    wrong = [(e, p) for e, p in zip(holdout, report.predictions) if scored_intent(p) != e.intent]
+    return sorted(wrong, key=lambda pair: -pair[1].confidence)
+
+
+def verdict(reports: Sequence[Report]) -> List[str]:
+    ours, default, *_ = reports
+    behind = []
+    for heading, value, _, higher in COLUMNS:
+        for other in reports[1:]:
+            a, b = value(ours), value(other)
+            ahead = not math.isnan(a) and (math.isnan(b) or (a > b if higher else a < b))
+            if not ahead:
+                behind.append(f"{heading} vs {other.name}")
+    checks = [
+        (f"macro-F1 >= {MACRO_F1_TARGET}", ours.macro_f1 >= MACRO_F1_TARGET, f"{ours.macro_f1:.3f}"),
+        (f"off-topic >= {OFF_TOPIC_TARGET:.0%}", ours.off_topic >= OFF_TOPIC_TARGET, f"{ours.off_topic:.1%}"),
+        ("ahead of both baselines on every column", not behind,
+         "not ahead on: " + "; ".join(behind) if behind else "ahead on all"),
+        ("parse p95 no worse than the default pipeline's", ours.p95 <= default.p95,
+         f"{ours.p95:.1f} ms vs {default.p95:.1f} ms"),
+    ]
+    return [f"  - {name}: {'met' if ok else 'MISSED'} ({detail})" for name, ok, detail in checks]
+
+
+def section(reports: Sequence[Report], descriptions: Sequence[str], holdout: Sequence[Example],
+            training: Sequence[Example], load_before: str, threshold: float) -> str:
+    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    off_topic = sum(e.intent == OUT_OF_SCOPE for e in holdout)
+    annotated = sum(len(e.entities) for e in holdout)
+    wrong = misclassified(reports[0], holdout)
+    lines = [
+        f"## {SECTION}",
+        "",
+        f"- Date: {now}",
+        f"- Machine: {machine()}; load average before the run: {load_before}",
+        f"- Command: `{COMMAND}` (= `.venv/bin/python benchmarks/nlu.py`)",
+        f"- Data: trained on data/nlu ({len(training)} examples), scored on tests/nlu/holdout.yml "
+        f"({len(holdout)} messages, {off_topic} of them out_of_scope, {annotated} annotated "
+        f"entities, {len(set(e.intent for e in holdout))} intents), never trained on.",
+        *(f"- {r.name}: {d}" for r, d in zip(reports, descriptions)),
+        "- Intent: the one after fallback; a fallback counts as out_of_scope. Macro-F1 over the "
+        "intents of the holdout. \"Accuracy before fallback\": the classifier's top intent. "
+        f"Off-topic: share of the out_of_scope messages whose intent is out_of_scope or {FALLBACK} "
+        f"(TF-IDF: top probability under {threshold}).",
+        "- Entity F1: micro over all holdout messages, spans aside. A predicted entity is right "
+        "when its type and the bot's value (`told_value` of actions/facts.py: the role for yes/no "
+        "facts, the value after synonyms for customer_type) match an annotated entity of the same "
+        "message; an annotated entity is found when a predicted one of the message matches it. "
+        "Fragments of one span with the same value are all right (the bot reads one fact); "
+        "fragments with the other value are wrong.",
+        "- Training: wall time of `rasa.model_training.train_nlu` with an empty training cache, "
+        "loading the model not included (TF-IDF: `fit`). Parse: per message with `Agent.parse_message` on the loaded model "
+        f"(TF-IDF: `predict_proba`), after {WARMUP_MESSAGES} warm-up messages, all {len(holdout)} "
+        "holdout messages, the systems taking turns on each. The machine is shared: compare the "
+        "times within a run.",
+        f"- Targets: {TARGETS}.",
+        "- Result:",
+        *verdict(reports),
+        "",
+        *main_table(reports),
+        "",
+        "Top 5 confusions (gold → predicted, count):",
+        "",
+        *confusion_lines(reports),
+        "",
+        "F1 per intent, weakest of this project's first:",
+        "",
+        *per_intent_table(reports, holdout),
+        "",
+        f"{reports[0].name}: misclassified holdout messages, most confident first "
+        f"({min(len(wrong), 10)} of {len(wrong)}):",
+        "",
+        "| gold | predicted | confidence | message |",
+        "|---|---|---:|---|",
+        *(f"| {e.intent} | {p.intent} | {p.confidence:.2f} | {e.text.replace('|', '/')} |"
+          for e, p in wrong[:10]),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace this benchmark's section in path, or append it; other sections stay."""
+    old = path.read_text() if path.exists() else "# Benchmarks\n"
+    heading = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if heading.search(old):
+        new = heading.sub(lambda _: text + "\n", old, count=1).rstrip("\n") + "\n"
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    path.write_text(new)
+
+
+# --- main -----------------------------------------------------------------------------
+
+def quiet_rasa() -> None:
+    """Warnings and errors only: no debug line per parsed message."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
+def timed(function, *args) -> Tuple[Any, float]:
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder with the models")
+    args = parser.parse_args()
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    random.seed(SEED)
+    np.random.seed(SEED)
+    quiet_rasa()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-nlu-"))
+    finished = False
+    try:
+        training, holdout = load_examples(TRAINING_DATA), load_examples(HOLDOUT)
+        threshold = fallback_threshold(PROJECT_CONFIG)
+        default_config = default_pipeline_config(work)
+        ours = RasaSystem("this project (config.yml)", "project", PROJECT_CONFIG,
+                          "config.yml: " + describe_pipeline(PROJECT_CONFIG))
+        default = RasaSystem("Rasa default (rasa init)", "default", default_config,
+                             "the `rasa init` template's config.yml, `language: de`, pipeline as "
+                             "autoconfig fills it, `random_seed: 42` for DIET and ResponseSelector: "
+                             + describe_pipeline(default_config))
+        baseline = TfidfBaseline(threshold)
+        systems = [ours, default, baseline]
+        reports = [Report(s.name, has_entities=isinstance(s, RasaSystem)) for s in systems]
+
+        for system, report in zip(systems, reports):
+            print(f"training {system.name} ...", flush=True)
+            data = (work,) if isinstance(system, RasaSystem) else (training,)
+            _, report.training_s = timed(system.train, *data)
+            print(f"  {report.training_s:.1f} s", flush=True)
+
+        print("loading the models ...", flush=True)
+        for system in systems:
+            system.load()
+        print(f"parsing {len(holdout)} holdout messages ...", flush=True)
+        for example in holdout[:WARMUP_MESSAGES]:
+            for system in systems:
+                system.parse(example.text)
+        for i, example in enumerate(holdout):
+            order = systems[i % len(systems):] + systems[:i % len(systems)]
+            for system in order:
+                report = reports[systems.index(system)]
+                prediction, seconds = timed(system.parse, example.text)
+                report.predictions.append(prediction)
+                report.latencies_ms.append(1000 * seconds)
+
+        for report in reports:
+            score(report, holdout)
+        text = section(reports, [s.description for s in systems], holdout, training, load_before, threshold)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_section(args.out, text)
+        print()
+        print(text)
+        print(f"written to {args.out}")
+        print()
+        print(f"{ours.name}: all misclassified holdout messages")
+        for e, p in misclassified(reports[0], holdout):
+            print(f"  {e.intent} -> {p.intent} ({p.confidence:.2f}; top {p.top_intent}): {e.text}")
+        print(f"{ours.name}: holdout messages with entity errors")
+        for e, p in zip(holdout, reports[0].predictions):
+            if Counter(e.entities) != Counter(p.entities):
+                print(f"  gold {list(e.entities)} predicted {list(p.entities)}: {e.text}")
+        finished = True
+    finally:
+        if args.keep or not finished:
+            print(f"models and logs: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
