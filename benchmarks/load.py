@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from tests.bot_server import BIN, Bot, free_port  # noqa: E402
 from tests.e2e.test_conversations import CONVERSATIONS  # noqa: E402
 from tests.tracker_check import bot_replies, user_texts  # noqa: E402
+from benchmarks.report import write_section  # noqa: E402
 
 SECTION = "Load (make bench-load)"
 COMMAND = "make bench-load"
@@ -353,17 +354,6 @@ def section(ours: Result, demo: Result, args: argparse.Namespace, per_round: int
     ])
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace this benchmark's section in path, or append it; other sections stay."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    heading = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if heading.search(old):
-        new = heading.sub(lambda _: text + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new)
-
-
 # --- main -----------------------------------------------------------------------------
 
 def main() -> int:
@@ -415,7 +405,7 @@ def main() -> int:
 
         text = section(ours.result, demo.result, args, per_round)
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_section(args.out, text)
+        write_section(args.out, SECTION, text)
         print()
         print(text)
         print(f"written to {args.out}")

@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actions.facts import told_value  # noqa: E402
+from benchmarks.report import write_section  # noqa: E402
 
 SECTION = "NLU (make bench-nlu)"
 COMMAND = "make bench-nlu"
@@ -412,17 +413,6 @@ def section(reports: Sequence[Report], descriptions: Sequence[str], holdout: Seq
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace this benchmark's section in path, or append it; other sections stay."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    heading = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if heading.search(old):
-        new = heading.sub(lambda _: text + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new)
-
-
 # --- main -----------------------------------------------------------------------------
 
 def quiet_rasa() -> None:
@@ -491,7 +481,7 @@ def main() -> int:
             score(report, holdout)
         text = section(reports, [s.description for s in systems], holdout, training, load_before, threshold)
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_section(args.out, text)
+        write_section(args.out, SECTION, text)
         print()
         print(text)
         print(f"written to {args.out}")
