@@ -28,6 +28,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Terminate, and kill what does not end within the timeout."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None,
          timeout: float = 30):
     """Return (status, body bytes); HTTP errors are answers, not exceptions."""
@@ -100,13 +112,8 @@ class Bot:
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
-        if process and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process:
+            stop_process(process, timeout=30)
 
     def stop_all(self) -> None:
         for name in list(self.processes):

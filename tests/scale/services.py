@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from tests.bot_server import free_port
+from tests.bot_server import free_port, stop_process
 
 DEBIAN_PACKAGES = {"postgresql": "postgresql", "redis": "redis-server"}
 START_TIMEOUT_S = 60
@@ -141,12 +141,7 @@ def redis(log_dir: Path) -> Iterator[Redis]:
             raise RuntimeError(f"redis-server did not answer within {START_TIMEOUT_S} s")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
 
 
 def scale_out_environment(pg: Postgres, rd: Redis) -> Dict[str, str]:
