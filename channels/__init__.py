@@ -8,7 +8,9 @@ channel without its secrets rejects every webhook call instead of keeping Rasa f
 import hmac
 from typing import Any, Mapping, Optional
 
-import channels.action_validation  # noqa: F401  (speeds up every Rasa server of the project)
+# Both speed up every Rasa server of the project, which all load this package.
+import channels.action_validation  # noqa: F401
+import channels.model_loading  # noqa: F401
 
 
 def credential(credentials: Optional[Mapping[str, Any]], key: str) -> str:
