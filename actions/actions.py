@@ -2,9 +2,9 @@
 action answers with the texts of domain.yml.
 """
 import os
-from typing import Any, Dict, List, Text
+from typing import List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -46,30 +46,22 @@ class ValidateDiagnosisForm(FormValidationAction):
         outcome = diagnose(facts_from_slots(tracker.current_slot_values()))
         return [outcome.name] if isinstance(outcome, MissingFact) else []
 
-
-class ValidateFacts(ValidationAction):
-    """Runs after every message, in and outside the form: turns what the NLU found into
-    slot values the rules know, and clears what they cannot use, so the form asks again
-    instead of guessing."""
-
-    def name(self) -> Text:
-        return "action_validate_slot_mappings"
-
-    def domain_slots(self, domain: DomainDict) -> List[Text]:
-        # rasa-sdk leaves out slots with a form-only mapping (yes/no by affirm/deny); the
-        # facts need the same treatment wherever they were told.
-        return list(FACT_SLOTS)
-
-
-def _validate_fact(slot: Text):
-    async def validate(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return {slot: told_value(slot, value, tracker.latest_message.get("entities", []))}
-
-    return validate
-
-
-for _slot in FACT_SLOTS:
-    setattr(ValidateFacts, f"validate_{_slot}", _validate_fact(_slot))
+    async def get_validation_events(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        """Every fact told in the message, not only the one asked for (customers tell
+        several at once), becomes a value the rules know or is cleared, so the form asks
+        again instead of guessing. Rasa runs this for every message while the form is
+        active and, at its start, for the facts told before."""
+        entities = tracker.latest_message.get("entities", [])
+        return [
+            SlotSet(slot, told_value(slot, value, entities))
+            for slot, value in tracker.slots_to_validate().items()
+            if slot in FACT_SLOTS
+        ]
 
 
 class ActionDiagnose(Action):

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionDiagnose, ActionHandover, ValidateDiagnosisForm, ValidateFacts
+from actions.actions import ActionDiagnose, ActionHandover, ValidateDiagnosisForm
 from actions.linking_rules import DIAGNOSES, DIAGNOSES_BY_ID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,8 +128,9 @@ async def test_form_asks_only_what_the_rules_miss(slots, expected):
 async def test_slot_values_become_facts_or_are_forgotten(slot, value, entities, expected):
     tracker = tracker_with({})
     tracker.latest_message["entities"] = entities
-    result = await getattr(ValidateFacts(), f"validate_{slot}")(value, CollectingDispatcher(), tracker, DOMAIN)
-    assert result == {slot: expected}
+    tracker.events = [{"event": "user", "text": "..."}, {"event": "slot", "name": slot, "value": value}]
+    events = await ValidateDiagnosisForm().get_validation_events(CollectingDispatcher(), tracker, DOMAIN)
+    assert events == [SlotSet(slot, expected)]
 
 
 @pytest.mark.parametrize("diagnosis", DIAGNOSES, ids=lambda d: d.id)
@@ -179,15 +180,25 @@ def test_domain_links_all_come_from_the_article():
         assert link in article, link
 
 
-async def test_fact_validation_runs_for_every_fact_slot_after_every_message():
-    """Through run(), as Rasa calls it: also slots that affirm/deny fill only in the form."""
+async def test_form_validation_turns_every_fact_of_the_message_into_a_value():
+    """Through run(), as Rasa calls it: all facts told at once, not only the one asked for;
+    the next question follows from the validated values."""
+    message = "bin privat, ja Nummer und Tarif stehen dabei, nur als Nutzer"
     tracker = Tracker(
-        sender_id="test", slots={}, latest_message={
-            "intent": {"name": "inform"}, "text": "ja, Nummer und Tarif stehen dabei",
-            "entities": [{"entity": "number_shown", "value": "Nummer und Tarif stehen dabei", "role": "ja"}]},
-        events=[{"event": "user", "text": "ja, Nummer und Tarif stehen dabei"},
-                {"event": "slot", "name": "number_shown", "value": "Nummer und Tarif stehen dabei"}],
-        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        sender_id="test", slots={"requested_slot": "customer_type"}, latest_message={
+            "intent": {"name": "inform"}, "text": message,
+            "entities": [{"entity": "customer_type", "value": "privat"},
+                         {"entity": "number_shown", "value": "Nummer und Tarif stehen dabei", "role": "ja"}]},
+        events=[{"event": "user", "text": message},
+                {"event": "slot", "name": "customer_type", "value": "privat"},
+                {"event": "slot", "name": "number_shown", "value": "Nummer und Tarif stehen dabei"},
+                {"event": "slot", "name": "link_status", "value": "nur_nutzer"}],
+        paused=False, followup_action=None, active_loop={"name": "diagnosis_form"},
+        latest_action_name="action_listen",
     )
-    events = await ValidateFacts().run(CollectingDispatcher(), tracker, DOMAIN)
+    events = await ValidateDiagnosisForm().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert SlotSet("customer_type", "privat") in events
     assert SlotSet("number_shown", "ja") in events
+    assert SlotSet("link_status", "nur_nutzer") in events
+    # replace_user_link needs nothing more: the form ends.
+    assert events[-1] == SlotSet("requested_slot", None)
