@@ -22,6 +22,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from channels.admission import admitted
+
 logger = logging.getLogger(__name__)
 
 TECHNICAL_PROBLEM = "technical_problem"
@@ -70,7 +72,8 @@ async def process(
     outcome = Outcome()
     token = _current.set(outcome)
     try:
-        await on_new_message(message)
+        async with admitted():
+            await on_new_message(message)
     except Exception as error:  # the customer gets an answer whatever failed
         # Only the type: an exception's text can quote the customer's message.
         logger.error("Processing a message failed: %s", type(error).__name__)

@@ -18,6 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import credential, same_secret
+from channels.admission import admitted
 from channels.api_client import JsonApi
 from channels.limits import split_text, truncate
 
@@ -312,8 +313,9 @@ async def _handle(
     # Meta redelivers an event that is not answered with 200, and a redelivery would
     # fail the same way; so a failure is logged, not passed on.
     try:
-        await on_new_message(
-            UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
-        )
+        async with admitted():
+            await on_new_message(
+                UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
+            )
     except Exception:
         logger.exception("Processing a Messenger message failed.")

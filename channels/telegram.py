@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import credential, same_secret
+from channels.admission import admitted
 from channels.api_client import JsonApi
 from channels.limits import split_text
 
@@ -255,9 +256,10 @@ class TelegramInput(InputChannel):
         # Telegram redelivers an update that is not answered with 200, and a
         # redelivery would fail the same way; so a failure is logged, not passed on.
         try:
-            await on_new_message(
-                UserMessage(text, output, chat_id, input_channel=self.name())
-            )
+            async with admitted():
+                await on_new_message(
+                    UserMessage(text, output, chat_id, input_channel=self.name())
+                )
         except Exception:
             logger.exception("Processing a Telegram message failed.")
 
