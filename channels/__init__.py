@@ -8,9 +8,10 @@ channel without its secrets rejects every webhook call instead of keeping Rasa f
 import hmac
 from typing import Any, Mapping, Optional
 
-# Both speed up every Rasa server of the project, which all load this package.
+# They speed up every Rasa server of the project, which all load this package.
 import channels.action_validation  # noqa: F401
 import channels.model_loading  # noqa: F401
+import channels.sqlite_tuning  # noqa: F401
 
 
 def credential(credentials: Optional[Mapping[str, Any]], key: str) -> str:
