@@ -13,7 +13,9 @@ _rasa_resolve_by_type = Event.resolve_by_type
 _found: Dict[Text, Type[Event]] = {}
 
 
-def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def _resolve_by_type(
+    type_name: Text, default: Optional[Type[Event]] = None
+) -> Optional[Type[Event]]:
     if type_name in _found:
         return _found[type_name]
     found = _rasa_resolve_by_type(type_name, default)

@@ -18,8 +18,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import credential, same_secret
-from channels.admission import admitted
 from channels.api_client import JsonApi
+from channels.faults import apologize, process
 from channels.limits import split_text, truncate
 
 logger = logging.getLogger(__name__)
@@ -260,7 +260,9 @@ class MessengerInput(InputChannel):
             async with self.api.session() as session:
                 output = MessengerOutput(self.api, self.graph_params, session)
                 for sender_id, text in messages:
-                    await _handle(on_new_message, output, sender_id, text)
+                    await _handle(
+                        on_new_message, output, sender_id, text, request.app.ctx.agent
+                    )
             return response.text("EVENT_RECEIVED")
 
         return webhook
@@ -309,13 +311,11 @@ async def _handle(
     output: MessengerOutput,
     sender_id: str,
     text: str,
+    agent: Any,
 ) -> None:
     # Meta redelivers an event that is not answered with 200, and a redelivery would
-    # fail the same way; so a failure is logged, not passed on.
-    try:
-        async with admitted():
-            await on_new_message(
-                UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
-            )
-    except Exception:
-        logger.exception("Processing a Messenger message failed.")
+    # fail the same way; so a failure gets the apology, and the webhook its 200.
+    message = UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
+    outcome = await process(on_new_message, message)
+    if outcome.failed:
+        await apologize(message, agent)

@@ -20,8 +20,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import credential, same_secret
-from channels.admission import admitted
 from channels.api_client import JsonApi
+from channels.faults import apologize, process
 from channels.limits import split_text
 
 logger = logging.getLogger(__name__)
@@ -232,7 +232,7 @@ class TelegramInput(InputChannel):
                 return response.text("malformed update", status=400)
             async with self.api.session() as session:
                 output = TelegramOutput(self.api, self.callbacks, session)
-                await self._handle(update, output, on_new_message)
+                await self._handle(update, output, on_new_message, request.app.ctx.agent)
             return response.text("ok")
 
         return webhook
@@ -242,6 +242,7 @@ class TelegramInput(InputChannel):
         update: Dict[str, Any],
         output: TelegramOutput,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        agent: Any,
     ) -> None:
         callback_query = update.get("callback_query")
         if isinstance(callback_query, dict) and callback_query.get("id"):
@@ -254,14 +255,12 @@ class TelegramInput(InputChannel):
             return
         chat_id, text = incoming
         # Telegram redelivers an update that is not answered with 200, and a
-        # redelivery would fail the same way; so a failure is logged, not passed on.
-        try:
-            async with admitted():
-                await on_new_message(
-                    UserMessage(text, output, chat_id, input_channel=self.name())
-                )
-        except Exception:
-            logger.exception("Processing a Telegram message failed.")
+        # redelivery would fail the same way; so a failure gets the apology, and the
+        # webhook its 200.
+        message = UserMessage(text, output, chat_id, input_channel=self.name())
+        outcome = await process(on_new_message, message)
+        if outcome.failed:
+            await apologize(message, agent)
 
     def _incoming(self, update: Dict[str, Any]) -> Optional[Tuple[str, str]]:
         """(chat, text) of a typed message or a pressed button; None for anything else.

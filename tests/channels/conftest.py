@@ -9,11 +9,13 @@ import socket
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, AsyncIterator, Dict, List, Tuple
 
 import aiohttp
 import pytest
 import pytest_asyncio
+import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from rasa.core.channels.channel import InputChannel, UserMessage, register
@@ -56,15 +58,29 @@ class FakeApi:
         return str(self.server.make_url("/")).rstrip("/")
 
 
+APOLOGY = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(
+    encoding="utf-8"))["responses"]["technical_problem"][0]["text"]
+
+
+class FakeNlg:
+    async def generate(self, response: str, *_: Any) -> Dict[str, Any]:
+        return {"text": APOLOGY} if response == "technical_problem" else {}
+
+
 @dataclass
 class FakeAgent:
-    """Answers every message with `responses`, as Rasa's processor sends BotUttered."""
+    """Answers every message with `responses`, as Rasa's processor sends BotUttered;
+    `failing` fails every message, as when the action server is down."""
 
     responses: List[Dict[str, Any]] = field(default_factory=list)
+    failing: bool = False
     received: List[Tuple[str, str, str]] = field(default_factory=list)
+    nlg: FakeNlg = field(default_factory=FakeNlg)
 
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append((message.sender_id, message.text, message.input_channel))
+        if self.failing:
+            raise RuntimeError("action server down")
         for response in self.responses:
             data = {key: value for key, value in response.items() if key != "text"}
             event = BotUttered(response.get("text"), data)
@@ -103,9 +119,9 @@ def serve(monkeypatch):
 
 @asynccontextmanager
 async def _serve(
-    channel: InputChannel, responses: List[Dict[str, Any]]
+    channel: InputChannel, responses: List[Dict[str, Any]], failing: bool = False
 ) -> AsyncIterator[ChannelServer]:
-    agent = FakeAgent(responses)
+    agent = FakeAgent(responses, failing)
     app = Sanic(f"channel_test_{uuid.uuid4().hex}", configure_logging=False)
     app.ctx.agent = agent
     register([channel], app, route="/webhooks/")

@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, List, Optional
 import pytest
 
 from channels.messenger import MessengerInput, is_signed
+from tests.channels.conftest import APOLOGY
 
 pytestmark = pytest.mark.asyncio
 
@@ -124,6 +125,18 @@ async def test_handshake_refuses(fake_api, serve, configured, params):
         )
     assert status == 403
     assert "1158201444" not in text
+
+
+async def test_failed_message_gets_the_apology_with_the_way_forward(fake_api, serve):
+    async with serve(messenger(fake_api), [GREETING], failing=True) as server:
+        body = text_event("Mein Vertrag fehlt")
+        status, _ = await post(server, body, signed(body))
+
+        assert status == 200
+        assert server.agent.received == [(SENDER, "Mein Vertrag fehlt", "messenger")]
+    [message] = sent_messages(fake_api)
+    assert message["text"] == APOLOGY
+    assert "https://www.telekom.de/kundencenter/login-verknuepfungen" in APOLOGY
 
 
 # --- signature -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from channels.telegram import TelegramInput
+from tests.channels.conftest import APOLOGY
 
 pytestmark = pytest.mark.asyncio
 
@@ -90,6 +91,17 @@ def calls_to(fake_api, method: str) -> List[Dict[str, Any]]:
     return [
         call.body for call in fake_api.calls if call.path == f"/bot{TOKEN}/{method}"
     ]
+
+
+async def test_failed_message_gets_the_apology_with_the_way_forward(fake_api, serve):
+    async with serve(telegram(fake_api), [QUESTION], failing=True) as server:
+        status, _ = await post(server, message_update("Mein Vertrag fehlt"))
+
+        assert status == 200
+        assert server.agent.received == [(str(CHAT), "Mein Vertrag fehlt", "telegram")]
+    [sent] = calls_to(fake_api, "sendMessage")
+    assert sent["text"] == APOLOGY
+    assert "https://www.telekom.de/kundencenter/login-verknuepfungen" in APOLOGY
 
 
 async def test_message_with_secret_is_answered_through_the_bot_api(fake_api, serve):
