@@ -5,7 +5,7 @@ down, say), logs it and goes on without that action's events: the customer gets 
 or half of one, and nothing tells the channel. `process` notices such an exception in the
 processor's log record while it processes the message, and any exception that escapes the
 processor (a tracker store that is down); every channel of this project then has
-`apologize` send the response `technical_problem` from domain.yml, which shows the way
+`apologize` (through `answer`, or itself) send the response `technical_problem` from domain.yml, which shows the way
 forward without the bot.
 
 The apology is also added to the conversation as a bot utterance, so the tracker holds what
@@ -83,6 +83,15 @@ async def process(
     finally:
         _current.reset(token)
     return outcome
+
+
+async def answer(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage, agent: Agent
+) -> None:
+    """Hands the message to Rasa, and sends the apology when anything failed on the way."""
+    outcome = await process(on_new_message, message)
+    if outcome.failed:
+        await apologize(message, agent)
 
 
 async def apologize(message: UserMessage, agent: Agent) -> None:

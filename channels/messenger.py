@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse
 
 from channels import credential, same_secret
 from channels.api_client import JsonApi
-from channels.faults import apologize, process
+from channels.faults import answer
 from channels.limits import split_text, truncate
 
 logger = logging.getLogger(__name__)
@@ -316,6 +316,4 @@ async def _handle(
     # Meta redelivers an event that is not answered with 200, and a redelivery would
     # fail the same way; so a failure gets the apology, and the webhook its 200.
     message = UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
-    outcome = await process(on_new_message, message)
-    if outcome.failed:
-        await apologize(message, agent)
+    await answer(on_new_message, message, agent)

@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels import credential, same_secret
 from channels.api_client import JsonApi
-from channels.faults import apologize, process
+from channels.faults import answer
 from channels.limits import split_text
 
 logger = logging.getLogger(__name__)
@@ -258,9 +258,7 @@ class TelegramInput(InputChannel):
         # redelivery would fail the same way; so a failure gets the apology, and the
         # webhook its 200.
         message = UserMessage(text, output, chat_id, input_channel=self.name())
-        outcome = await process(on_new_message, message)
-        if outcome.failed:
-            await apologize(message, agent)
+        await answer(on_new_message, message, agent)
 
     def _incoming(self, update: Dict[str, Any]) -> Optional[Tuple[str, str]]:
         """(chat, text) of a typed message or a pressed button; None for anything else.
