@@ -22,10 +22,8 @@ import math
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from tests.bot_server import BIN, Bot, free_port  # noqa: E402
 from tests.e2e.test_conversations import CONVERSATIONS  # noqa: E402
 from tests.tracker_check import bot_replies, user_texts  # noqa: E402
-from benchmarks.report import write_section  # noqa: E402
+from benchmarks.report import work_folder, write_section  # noqa: E402
 
 SECTION = "Load (make bench-load)"
 COMMAND = "make bench-load"
@@ -367,56 +365,50 @@ def main() -> int:
         parser.error("no model in models/: run `make train` first")
     args.load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
-    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    (work / "ours").mkdir()
-    (work / "demo" / "project").mkdir(parents=True)
-    token = secrets.token_urlsafe(24)
-    apology = technical_problem_text()
-    ours = Subject("this bot", Bot(free_port(), free_port(), token, work / "ours"), Result(),
-                   our_conversations,
-                   lambda replies: apology is not None and any(r.get("text") == apology for r in replies))
-    demo = Subject("the demo bot", DemoBot(work / "demo" / "project", free_port(), token, work / "demo"),
-                   Result(), lambda prefix, count: demo_conversations(prefix, our_conversations(prefix, count)),
-                   lambda replies: False)
-    finished = False
-    try:
-        print("training the demo bot (rasa init) ...", flush=True)
-        train_demo_bot(demo.bot.project, work / "demo" / "init.log")
-        ours.bot.start_actions()
-        for subject in (ours, demo):
-            print(f"starting {subject.name} ...", flush=True)
-            first_message = subject.conversations("start", 1)[0].messages[0]
-            subject.result.start_to_first_answer_s = start_timed(subject.bot, first_message)
-            print(f"  first answer after {subject.result.start_to_first_answer_s:.1f} s", flush=True)
-
-        for subject in (ours, demo):
-            for prefix, latencies in (("warmup", []), ("single", subject.result.single_latencies_ms)):
-                conversations = subject.conversations(f"{prefix}-{secrets.token_hex(3)}", len(CONVERSATIONS))
-                one_at_a_time(subject.bot, conversations, subject.result, subject.is_failure, latencies)
-
-        per_round = 0
-        for round_number in range(args.rounds):
-            print(f"round {round_number + 1}/{args.rounds}: {args.conversations} conversations per bot", flush=True)
+    with work_folder("bench-load-", args.keep, "logs") as work:
+        (work / "ours").mkdir()
+        (work / "demo" / "project").mkdir(parents=True)
+        token = secrets.token_urlsafe(24)
+        apology = technical_problem_text()
+        ours = Subject("this bot", Bot(free_port(), free_port(), token, work / "ours"), Result(),
+                       our_conversations,
+                       lambda replies: apology is not None and any(r.get("text") == apology for r in replies))
+        demo = Subject("the demo bot", DemoBot(work / "demo" / "project", free_port(), token, work / "demo"),
+                       Result(), lambda prefix, count: demo_conversations(prefix, our_conversations(prefix, count)),
+                       lambda replies: False)
+        try:
+            print("training the demo bot (rasa init) ...", flush=True)
+            train_demo_bot(demo.bot.project, work / "demo" / "init.log")
+            ours.bot.start_actions()
             for subject in (ours, demo):
-                conversations = subject.conversations(f"load{round_number}-{secrets.token_hex(3)}",
-                                                      args.conversations)
-                per_round = sum(len(c.messages) for c in conversations)
-                under_load(subject.bot, conversations, subject.result, subject.is_failure)
+                print(f"starting {subject.name} ...", flush=True)
+                first_message = subject.conversations("start", 1)[0].messages[0]
+                subject.result.start_to_first_answer_s = start_timed(subject.bot, first_message)
+                print(f"  first answer after {subject.result.start_to_first_answer_s:.1f} s", flush=True)
 
-        text = section(ours.result, demo.result, args, per_round)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_section(args.out, SECTION, text)
-        print()
-        print(text)
-        print(f"written to {args.out}")
-        finished = True
-    finally:
-        ours.bot.stop_all()
-        demo.bot.stop_all()
-        if args.keep or not finished:
-            print(f"logs: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+            for subject in (ours, demo):
+                for prefix, latencies in (("warmup", []), ("single", subject.result.single_latencies_ms)):
+                    conversations = subject.conversations(f"{prefix}-{secrets.token_hex(3)}", len(CONVERSATIONS))
+                    one_at_a_time(subject.bot, conversations, subject.result, subject.is_failure, latencies)
+
+            per_round = 0
+            for round_number in range(args.rounds):
+                print(f"round {round_number + 1}/{args.rounds}: {args.conversations} conversations per bot", flush=True)
+                for subject in (ours, demo):
+                    conversations = subject.conversations(f"load{round_number}-{secrets.token_hex(3)}",
+                                                          args.conversations)
+                    per_round = sum(len(c.messages) for c in conversations)
+                    under_load(subject.bot, conversations, subject.result, subject.is_failure)
+
+            text = section(ours.result, demo.result, args, per_round)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            write_section(args.out, SECTION, text)
+            print()
+            print(text)
+            print(f"written to {args.out}")
+        finally:
+            ours.bot.stop_all()
+            demo.bot.stop_all()
     return 0
 
 

@@ -37,10 +37,8 @@ import logging  # noqa: E402
 import math  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
@@ -54,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actions.facts import told_value  # noqa: E402
-from benchmarks.report import write_section  # noqa: E402
+from benchmarks.report import work_folder, write_section  # noqa: E402
 
 SECTION = "NLU (make bench-nlu)"
 COMMAND = "make bench-nlu"
@@ -440,9 +438,7 @@ def main() -> int:
     np.random.seed(SEED)
     quiet_rasa()
 
-    work = Path(tempfile.mkdtemp(prefix="bench-nlu-"))
-    finished = False
-    try:
+    with work_folder("bench-nlu-", args.keep, "models and logs") as work:
         training, holdout = load_examples(TRAINING_DATA), load_examples(HOLDOUT)
         threshold = fallback_threshold(PROJECT_CONFIG)
         default_config = default_pipeline_config(work)
@@ -493,12 +489,6 @@ def main() -> int:
         for e, p in zip(holdout, reports[0].predictions):
             if Counter(e.entities) != Counter(p.entities):
                 print(f"  gold {list(e.entities)} predicted {list(p.entities)}: {e.text}")
-        finished = True
-    finally:
-        if args.keep or not finished:
-            print(f"models and logs: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
