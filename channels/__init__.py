@@ -12,6 +12,7 @@ from typing import Any, Mapping, Optional
 import channels.action_validation  # noqa: F401
 import channels.event_lookup  # noqa: F401
 import channels.model_loading  # noqa: F401
+import channels.sql_saving  # noqa: F401
 import channels.sqlite_tuning  # noqa: F401
 
 
