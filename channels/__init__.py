@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 # They speed up every Rasa server of the project, which all load this package.
 import channels.action_validation  # noqa: F401
+import channels.diet_inference  # noqa: F401
 import channels.event_lookup  # noqa: F401
 import channels.form_mappings  # noqa: F401
 import channels.model_loading  # noqa: F401
