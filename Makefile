@@ -98,7 +98,7 @@ serve: train tracker-store-dir
 	  [ -n "$$RASA_API_TOKEN" ] || echo "RASA_API_TOKEN is not set; the API token of this run: $$token"; \
 	  $(RASA) run actions --port $(ACTION_PORT) & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	  $(RASA) run --enable-api --auth-token "$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
+	  $(RASA) run --enable-api --auth-token="$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
 	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml
 
 # The chat widget from the npm registry, pinned by web/package-lock.json, served locally.

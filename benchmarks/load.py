@@ -109,7 +109,7 @@ class DemoBot(Bot):
 
     def start_rasa(self) -> None:
         self._start("rasa", [
-            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+            str(BIN / "rasa"), "run", "--enable-api", f"--auth-token={self.token}",
             "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             "--credentials", str(self.project / "credentials.yml"),
             "--endpoints", str(self.project / "endpoints.yml"),

@@ -101,7 +101,7 @@ class Bot:
 
     def start_rasa(self) -> None:
         self._start("rasa", [
-            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+            str(BIN / "rasa"), "run", "--enable-api", f"--auth-token={self.token}",
             "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
             # The browser test serves the page on a free loopback port (a prefix match: anchored).
@@ -155,7 +155,8 @@ class Bot:
 
 @contextmanager
 def running_bot(log_dir: Path) -> Iterator[Bot]:
-    bot = Bot(free_port(), free_port(), secrets.token_urlsafe(24), log_dir)
+    # One random token in 64 starts with "-", which `--auth-token TOKEN` once took for an option.
+    bot = Bot(free_port(), free_port(), "-" + secrets.token_urlsafe(24), log_dir)
     try:
         bot.start_actions()
         bot.start_rasa()
