@@ -5,7 +5,8 @@ times, each through `dask.get`, which orders and schedules the graph again each 
 cuts out the part needed for the targets again: 10 % of the Rasa process's CPU under load
 (`make bench-load`, py-spy), for graphs of a dozen nodes run on one thread. Here each
 needed node runs once, after the nodes it needs, with the same inputs and outputs as under
-dask (tests/serving/test_graph_runner.py). Training keeps dask.
+dask (tests/serving/test_graph_runner.py). Only Rasa servers load this package: `rasa train`,
+`rasa test` and `make bench-nlu` keep dask.
 """
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
