@@ -87,6 +87,7 @@ class Prediction:
     confidence: float  # of the classifier's top intent
     top_intent: str  # the classifier's top intent, fallback aside
     entities: Tuple[Entity, ...] = ()
+    runner_up: float = 0.0  # confidence of the classifier's second intent
 
 
 def bot_entities(entities: Sequence[Dict[str, Any]]) -> Tuple[Entity, ...]:
@@ -104,6 +105,12 @@ def load_examples(path: Path) -> List[Example]:
 def fallback_threshold(config: Path) -> float:
     pipeline = yaml.safe_load(config.read_text())["pipeline"]
     return next(c["threshold"] for c in pipeline if c["name"] == "FallbackClassifier")
+
+
+def fallback_settings(config: Path) -> str:
+    pipeline = yaml.safe_load(config.read_text())["pipeline"]
+    fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    return f"threshold {fallback['threshold']}, ambiguity threshold {fallback.get('ambiguity_threshold', 0.1)}"
 
 
 # --- the three systems ----------------------------------------------------------------
@@ -137,7 +144,8 @@ class RasaSystem:
         ranking = [r for r in result.get("intent_ranking") or [result["intent"]] if r["name"] != FALLBACK]
         top = ranking[0] if ranking else {"name": FALLBACK, "confidence": 0.0}
         return Prediction(result["intent"]["name"], top["confidence"], top["name"],
-                          bot_entities(result.get("entities") or []))
+                          bot_entities(result.get("entities") or []),
+                          ranking[1]["confidence"] if len(ranking) > 1 else 0.0)
 
 
 class TfidfBaseline:
@@ -254,18 +262,25 @@ def entity_f1(holdout: Sequence[Example], predictions: Sequence[Prediction]) -> 
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, float]:
+    """Accuracy and macro-F1 over the intents of the holdout."""
+    from sklearn.metrics import f1_score
+
+    f1s = f1_score(gold, predicted, labels=sorted(set(gold)), average=None, zero_division=0)
+    return float(np.mean([g == p for g, p in zip(gold, predicted)])), float(np.mean(f1s))
+
+
 def score(report: Report, holdout: Sequence[Example]) -> None:
     from sklearn.metrics import f1_score
 
     gold = [e.intent for e in holdout]
     predicted = [scored_intent(p) for p in report.predictions]
     intents = sorted(set(gold))
-    report.accuracy = float(np.mean([g == p for g, p in zip(gold, predicted)]))
+    report.accuracy, report.macro_f1 = intent_scores(gold, predicted)
     report.accuracy_before_fallback = float(np.mean(
         [g == p.top_intent for g, p in zip(gold, report.predictions)]))
     f1s = f1_score(gold, predicted, labels=intents, average=None, zero_division=0)
     report.per_intent_f1 = dict(zip(intents, map(float, f1s)))
-    report.macro_f1 = float(np.mean(f1s))
     if report.has_entities:
         report.entity_f1 = entity_f1(holdout, report.predictions)
     off_topic = [p for e, p in zip(holdout, report.predictions) if e.intent == OUT_OF_SCOPE]
@@ -334,6 +349,31 @@ def misclassified(report: Report, holdout: Sequence[Example]) -> List[Tuple[Exam
     return sorted(wrong, key=lambda pair: -pair[1].confidence)
 
 
+SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+SWEEP_AMBIGUITIES = (0.0, 0.1)
+
+
+def fallback_sweep(report: Report, holdout: Sequence[Example]) -> List[str]:
+    """The classifier's confidences with other FallbackClassifier settings: what falls back."""
+    lines = ["| threshold | ambiguity threshold | intent accuracy | intent macro-F1 | "
+             "off-topic to fallback | in-scope messages to fallback |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    gold = [e.intent for e in holdout]
+    for threshold in SWEEP_THRESHOLDS:
+        for ambiguity in SWEEP_AMBIGUITIES:
+            falls_back = [p.confidence < threshold or p.confidence - p.runner_up < ambiguity
+                          for p in report.predictions]
+            predicted = [OUT_OF_SCOPE if back else p.top_intent
+                         for back, p in zip(falls_back, report.predictions)]
+            off = [back or p == OUT_OF_SCOPE for g, back, p in zip(gold, falls_back, predicted)
+                   if g == OUT_OF_SCOPE]
+            in_scope_back = sum(back for g, back in zip(gold, falls_back) if g != OUT_OF_SCOPE)
+            accuracy, f1 = intent_scores(gold, predicted)
+            lines.append(f"| {threshold} | {ambiguity} | {accuracy:.3f} | {f1:.3f} | "
+                         f"{np.mean(off):.3f} | {in_scope_back} |")
+    return lines
+
+
 def verdict(reports: Sequence[Report]) -> List[str]:
     ours, default, *_ = reports
     behind = []
@@ -398,6 +438,11 @@ def section(reports: Sequence[Report], descriptions: Sequence[str], holdout: Seq
         "F1 per intent, weakest of this project's first:",
         "",
         *per_intent_table(reports, holdout),
+        "",
+        f"{reports[0].name}: other FallbackClassifier settings on the same confidences "
+        f"(config.yml: {fallback_settings(PROJECT_CONFIG)}):",
+        "",
+        *fallback_sweep(reports[0], holdout),
         "",
         f"{reports[0].name}: misclassified holdout messages, most confident first "
         f"({min(len(wrong), 10)} of {len(wrong)}):",
