@@ -102,14 +102,17 @@ def load_examples(path: Path) -> List[Example]:
             for m in load_data(str(path)).intent_examples]
 
 
-def fallback_threshold(config: Path) -> float:
+def fallback_config(config: Path) -> Dict[str, Any]:
     pipeline = yaml.safe_load(config.read_text())["pipeline"]
-    return next(c["threshold"] for c in pipeline if c["name"] == "FallbackClassifier")
+    return next(c for c in pipeline if c["name"] == "FallbackClassifier")
+
+
+def fallback_threshold(config: Path) -> float:
+    return fallback_config(config)["threshold"]
 
 
 def fallback_settings(config: Path) -> str:
-    pipeline = yaml.safe_load(config.read_text())["pipeline"]
-    fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    fallback = fallback_config(config)
     return f"threshold {fallback['threshold']}, ambiguity threshold {fallback.get('ambiguity_threshold', 0.1)}"
 
 
@@ -262,25 +265,23 @@ def entity_f1(holdout: Sequence[Example], predictions: Sequence[Prediction]) -> 
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, float]:
-    """Accuracy and macro-F1 over the intents of the holdout."""
+def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, Dict[str, float]]:
+    """Accuracy, and F1 for each intent of the holdout (macro-F1: their mean)."""
     from sklearn.metrics import f1_score
 
-    f1s = f1_score(gold, predicted, labels=sorted(set(gold)), average=None, zero_division=0)
-    return float(np.mean([g == p for g, p in zip(gold, predicted)])), float(np.mean(f1s))
+    intents = sorted(set(gold))
+    f1s = f1_score(gold, predicted, labels=intents, average=None, zero_division=0)
+    accuracy = float(np.mean([g == p for g, p in zip(gold, predicted)]))
+    return accuracy, dict(zip(intents, map(float, f1s)))
 
 
 def score(report: Report, holdout: Sequence[Example]) -> None:
-    from sklearn.metrics import f1_score
-
     gold = [e.intent for e in holdout]
     predicted = [scored_intent(p) for p in report.predictions]
-    intents = sorted(set(gold))
-    report.accuracy, report.macro_f1 = intent_scores(gold, predicted)
+    report.accuracy, report.per_intent_f1 = intent_scores(gold, predicted)
+    report.macro_f1 = float(np.mean(list(report.per_intent_f1.values())))
     report.accuracy_before_fallback = float(np.mean(
         [g == p.top_intent for g, p in zip(gold, report.predictions)]))
-    f1s = f1_score(gold, predicted, labels=intents, average=None, zero_division=0)
-    report.per_intent_f1 = dict(zip(intents, map(float, f1s)))
     if report.has_entities:
         report.entity_f1 = entity_f1(holdout, report.predictions)
     off_topic = [p for e, p in zip(holdout, report.predictions) if e.intent == OUT_OF_SCOPE]
@@ -368,7 +369,8 @@ def fallback_sweep(report: Report, holdout: Sequence[Example]) -> List[str]:
             off = [back or p == OUT_OF_SCOPE for g, back, p in zip(gold, falls_back, predicted)
                    if g == OUT_OF_SCOPE]
             in_scope_back = sum(back for g, back in zip(gold, falls_back) if g != OUT_OF_SCOPE)
-            accuracy, f1 = intent_scores(gold, predicted)
+            accuracy, per_intent_f1 = intent_scores(gold, predicted)
+            f1 = np.mean(list(per_intent_f1.values()))
             lines.append(f"| {threshold} | {ambiguity} | {accuracy:.3f} | {f1:.3f} | "
                          f"{np.mean(off):.3f} | {in_scope_back} |")
     return lines

@@ -4,9 +4,9 @@ Rasa 3.6's MessageProcessor catches the exception of a failing action (the actio
 down, say), logs it and goes on without that action's events: the customer gets no answer,
 or half of one, and nothing tells the channel. `process` notices such an exception in the
 processor's log record while it processes the message, and any exception that escapes the
-processor (a tracker store that is down); every channel of this project then has
-`apologize` (through `answer`, or itself) send the response `technical_problem` from domain.yml, which shows the way
-forward without the bot.
+processor (a tracker store that is down); every channel of this project then calls
+`apologize` (directly or through `answer`), which sends the response `technical_problem`
+from domain.yml: it shows the way forward without the bot.
 
 The apology is also added to the conversation as a bot utterance, so the tracker holds what
 the customer saw. It is no action: the dialogue policies do not see it, and the conversation

@@ -4,8 +4,9 @@ Rasa 3.6 saves a tracker two or more times per message, and every save first cou
 conversation's stored events with a query over the latest session, to know which of the
 tracker's events are new. Under load that count was 9 % of the Rasa process's CPU, and
 building the query to read a tracker and ORM objects for every event another 10 %
-(`make bench-load`, py-spy); the read query is now built once, rows go in and out as is. Only one message of a conversation is processed at a time (the lock store, in
-both profiles), so a tracker read from the store holds exactly the stored events of its
+(`make bench-load`, py-spy); the read query is now built once, rows go in and out as is.
+Only one message of a conversation is processed at a time (the lock store, in both
+profiles), so a tracker read from the store holds exactly the stored events of its
 latest session, and after a save exactly those plus the ones it saved: the tracker keeps
 that number (a new one starts at 0: Rasa creates it when `retrieve` found no rows). A
 tracker that was not read that way (e.g. all sessions for the HTTP API) is saved the way
