@@ -1,5 +1,9 @@
-"""benchmarks/nlu.py scores what it claims: fallback counts as out_of_scope, the sweep re-applies it."""
-from benchmarks.nlu import Example, Prediction, Report, fallback_sweep, score
+"""benchmarks/nlu.py scores what it claims: fallback counts as out_of_scope, the sweep re-applies
+it, and the validation split never scores a message it trained on."""
+from collections import Counter
+
+from benchmarks.nlu import (HOLDOUT as HOLDOUT_FILE, TRAINING_DATA, Example, Prediction, Report,
+                            fallback_sweep, load_examples, score, validation_scoring)
 
 HOLDOUT = [
     Example("mein vertrag fehlt", "contract_not_shown", ()),
@@ -33,3 +37,18 @@ def test_sweep_reapplies_threshold_and_ambiguity():
     assert rows[("0.5", "0.1")].endswith("| 0.500 | 0.500 | 0.500 | 1 |")
     # At 0.7 every message but the first falls back; both off-topic ones are caught.
     assert rows[("0.7", "0.0")].endswith("| 0.750 | 0.600 | 1.000 | 1 |")
+
+
+def test_validation_split_keeps_scored_messages_out_of_training(tmp_path):
+    scoring = validation_scoring(tmp_path)
+    trained = load_examples(scoring.training_data)
+    all_examples = load_examples(TRAINING_DATA)
+    assert not {e.text for e in trained} & {e.text for e in scoring.scored}
+    assert len(trained) + len(scoring.scored) == len(all_examples)
+    assert not {e.text for e in scoring.scored} & {e.text for e in load_examples(HOLDOUT_FILE)}
+    # Every intent is both trained and scored, in about the 80/20 proportion.
+    for intent, total in Counter(e.intent for e in all_examples).items():
+        scored = sum(e.intent == intent for e in scoring.scored)
+        assert 0.1 * total <= scored <= 0.3 * total, intent
+    # The annotations survive the split: the scored messages still carry entities.
+    assert sum(len(e.entities) for e in scoring.scored) > 20
