@@ -124,7 +124,9 @@ class Scoring:
     """What the systems train on and what they are scored on, and how the report says it."""
     section: str
     command: str
+    arguments: str  # of benchmarks/nlu.py
     training_data: Path
+    training: List[Example]
     scored: List[Example]
     scored_name: str  # "holdout" or "validation"
     data_line: str
@@ -134,7 +136,7 @@ class Scoring:
 def holdout_scoring() -> Scoring:
     training, holdout = load_examples(TRAINING_DATA), load_examples(HOLDOUT)
     return Scoring(
-        "NLU (make bench-nlu)", "make bench-nlu", TRAINING_DATA, holdout, "holdout",
+        "NLU (make bench-nlu)", "make bench-nlu", "", TRAINING_DATA, training, holdout, "holdout",
         f"trained on data/nlu ({len(training)} examples), scored on tests/nlu/holdout.yml "
         f"({describe_examples(holdout)}), never trained on.", with_targets=True)
 
@@ -149,8 +151,8 @@ def validation_scoring(work: Path) -> Scoring:
     RasaYAMLWriter().dump(work / "validation.yml", validation)
     scored = load_examples(work / "validation.yml")
     return Scoring(
-        "NLU settings (make nlu-validate)", "make nlu-validate", work / "train.yml", scored,
-        "validation",
+        "NLU settings (make nlu-validate)", "make nlu-validate", " --validate", work / "train.yml",
+        load_examples(work / "train.yml"), scored, "validation",
         f"trained on 80 % of data/nlu ({len(training.intent_examples)} examples), scored on the "
         f"other 20 % ({describe_examples(scored)}), split per intent by Rasa's `train_test_split` "
         f"with seed {SEED}. tests/nlu/holdout.yml is not used: settings are chosen here.",
@@ -445,7 +447,7 @@ def verdict(reports: Sequence[Report]) -> List[str]:
 
 
 def section(reports: Sequence[Report], descriptions: Sequence[str], scoring: Scoring,
-            arguments: str, load_before: str, threshold: float) -> str:
+            load_before: str, threshold: float) -> str:
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     scored, name = scoring.scored, scoring.scored_name
     wrong = misclassified(reports[0], scored)
@@ -455,7 +457,7 @@ def section(reports: Sequence[Report], descriptions: Sequence[str], scoring: Sco
         "",
         f"- Date: {now}",
         f"- Machine: {machine()}; load average before the run: {load_before}",
-        f"- Command: `{scoring.command}` (= `.venv/bin/python benchmarks/nlu.py{arguments}`)",
+        f"- Command: `{scoring.command}` (= `.venv/bin/python benchmarks/nlu.py{scoring.arguments}`)",
         f"- Data: {scoring.data_line}",
         *(f"- {r.name}: {d}" for r, d in zip(reports, descriptions)),
         "- Intent: the one after fallback; a fallback counts as out_of_scope. Macro-F1 over the "
@@ -550,7 +552,7 @@ def main() -> int:
         for system, report in zip(systems, reports):
             print(f"training {system.name} ...", flush=True)
             data = ((work, scoring.training_data) if isinstance(system, RasaSystem)
-                    else (load_examples(scoring.training_data),))
+                    else (scoring.training,))
             _, report.training_s = timed(system.train, *data)
             print(f"  {report.training_s:.1f} s", flush=True)
 
@@ -573,9 +575,7 @@ def main() -> int:
 
         for report in reports:
             score(report, scored)
-        arguments = " --validate" if args.validate else ""
-        text = section(reports, [s.description for s in systems], scoring, arguments, load_before,
-                       threshold)
+        text = section(reports, [s.description for s in systems], scoring, load_before, threshold)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_section(args.out, scoring.section, text)
         print()
