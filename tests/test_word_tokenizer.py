@@ -1,4 +1,4 @@
-"""components/word_tokenizer.py: spaCy's words and lemmas as config.yml runs them, no punctuation."""
+"""components/word_tokenizer.py: spaCy's words and lemmas, no punctuation tokens."""
 import pytest
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.utils.spacy_utils import SpacyNLP

@@ -7,10 +7,10 @@ packaged the spaCy way (`spacy package`) so it installs like any model package.
 Rasa's SpacyNLP lowercases a message before spaCy sees it, and the lookup table has German
 nouns only capitalised, so nouns keep their form ("verträge"); verbs and the rest get their
 lemma. Adding lowercase forms ("verträge" -> "Vertrag") was measured: validation macro-F1
-0.793 -> 0.806, holdout 0.963 -> 0.948 (make bench-nlu). The char n-grams were made from the
-lemmas then (config.yml now makes them from the text), so singular and plural ("Vertrag fehlt" / "nicht alle Verträge") became one; the
-two intents they tell apart, contract_not_shown and contracts_partially_shown, were that
-run's weakest. Not taken.
+0.793 -> 0.806, holdout 0.963 -> 0.948 (make bench-nlu). The char n-grams were made from
+the lemmas then (config.yml now makes them from the text), so singular and plural
+("Vertrag fehlt" / "nicht alle Verträge") became one; the two intents they tell apart,
+contract_not_shown and contracts_partially_shown, were that run's weakest. Not taken.
 
 Usage: python tools/build_spacy_de.py OUTPUT_DIR   (prints the path of the sdist)
 """
