@@ -43,6 +43,9 @@ class Facts:
     same_name: Optional[bool] = None  # all contracts in the same name
     only_user_possible: bool = False  # linking offers only "Nutzer"
     other_link: Optional[bool] = None  # another link exists on the page
+    # "Bitte beachten": private and business contracts run or ran under one
+    # Mobilfunk-Kundennummer, or the contracts moved from business to private.
+    business_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ BUSINESS_CONTRACT_SUSPECTED = Diagnosis(
     links=(BSP_URL,),
     handover="business",
 )
-# Bullet 6 and "Bitte beachten": only "Nutzer" possible although no other link exists.
+# Bullet 6 and "Bitte beachten": only "Nutzer" possible although no other link exists, or
+# private and business contracts under one Mobilfunk-Kundennummer, now or once.
 SPLIT_CUSTOMER_NUMBER = Diagnosis(
     id="split_customer_number",
     steps=("contact_service_split",),
@@ -147,6 +151,10 @@ DIAGNOSES_BY_ID = {diagnosis.id: diagnosis for diagnosis in DIAGNOSES}
 
 def diagnose(facts: Facts) -> Outcome:
     """Return the article's answer for these facts, or the fact it still needs."""
+    # "Bitte beachten": such a Kundennummer can no longer be linked as Vertragsinhaber,
+    # whatever the page shows; and a former business customer is not sent to the BSP.
+    if facts.business_history:
+        return SPLIT_CUSTOMER_NUMBER
     if facts.customer_type is None:
         return MissingFact("customer_type")
     if facts.customer_type is CustomerType.GESCHAEFT:

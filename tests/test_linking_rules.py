@@ -47,6 +47,11 @@ CASES = [
     ("only_user_possible_page_empty", Facts(customer_type=PRIVAT, only_user_possible=True, link_status=LinkStatus.KEINE), "split_customer_number"),
     # Another link exists: that link is the problem, the page decides.
     ("only_user_possible_user_link_exists", Facts(customer_type=PRIVAT, only_user_possible=True, other_link=True, link_status=LinkStatus.NUR_NUTZER, number_shown=True), "replace_user_link"),
+    # "Bitte beachten": private and business contracts under one Kundennummer, now or once.
+    ("business_history_now_private", Facts(customer_type=PRIVAT, business_history=True), "split_customer_number"),
+    ("business_history_type_unknown", Facts(business_history=True), "split_customer_number"),
+    ("business_history_said_business", Facts(customer_type=GESCHAEFT, business_history=True), "split_customer_number"),
+    ("business_history_only_user", Facts(customer_type=PRIVAT, business_history=True, only_user_possible=True), "split_customer_number"),
     ("only_user_possible_stale_link_exists", Facts(customer_type=PRIVAT, only_user_possible=True, other_link=True, link_status=LinkStatus.INHABER_OHNE_VERTRAG), "replace_stale_owner_link"),
 ]
 
@@ -131,6 +136,7 @@ VALUES = {
     "same_name": [None, True, False],
     "only_user_possible": [False, True],
     "other_link": [None, True, False],
+    "business_history": [False, True],
 }
 ALL_FACTS = [
     Facts(**dict(zip(VALUES, combination))) for combination in itertools.product(*VALUES.values())
@@ -166,5 +172,12 @@ def test_answering_the_questions_always_ends_in_a_diagnosis():
 def test_facts_beyond_the_decision_do_not_change_it():
     """The business case wins over everything the customer may add."""
     for facts in ALL_FACTS:
-        if facts.customer_type is GESCHAEFT:
+        if facts.customer_type is GESCHAEFT and not facts.business_history:
             assert diagnose(facts).id == "business_portal"
+
+
+def test_business_history_always_needs_its_own_kundennummer():
+    """"Bitte beachten": never the BSP for a customer whose Kundennummer had both."""
+    for facts in ALL_FACTS:
+        if facts.business_history:
+            assert diagnose(facts).id == "split_customer_number", facts
