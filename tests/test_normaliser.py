@@ -1,0 +1,117 @@
+"""The normaliser: every form of a value sets the fact, a non-answer sets none.
+
+Sentences here are the developers' own; tests/simulator/phrasings.yml (written apart)
+checks the same properties on text nobody here wrote.
+"""
+import pytest
+
+from actions.normaliser import YES_NO_FACTS, read
+
+# (asked fact or None, message, the value it gives that fact)
+ANSWERS = [
+    ("customer_type", "Privatkunde, ganz normaler privater Vertrag.", "privat"),
+    ("customer_type", "Privatkundin", "privat"),
+    ("customer_type", "als Privatperson", "privat"),
+    ("customer_type", "PRIVAT!!", "privat"),
+    ("customer_type", "pirvatkunde", "privat"),
+    ("customer_type", "bin kein Geschäftskunde", "privat"),
+    ("customer_type", "geschäftlich", "geschaeft"),
+    ("customer_type", "Firmenvertrag", "geschaeft"),
+    ("customer_type", "gewerblich angemeldet", "geschaeft"),
+    ("customer_type", "läuft über die GmbH", "geschaeft"),
+    ("customer_type", "Geschaeftskunde", "geschaeft"),
+    ("customer_type", "Geschaftskunde", "geschaeft"),
+    ("customer_type", "gescheftskunde", "geschaeft"),
+    ("has_login", "jep", "ja"),
+    ("has_login", "genau", "ja"),
+    ("has_login", "hab ich", "ja"),
+    ("has_login", "ich bin schon registriert", "ja"),
+    ("has_login", "nö", "nein"),
+    ("has_login", "habe ich nicht", "nein"),
+    (None, "ich habe noch keinen Login fürs Kundencenter", "nein"),
+    ("number_shown", "stimmt", "ja"),
+    ("number_shown", "leider nicht", "nein"),
+    (None, "da steht Nutzer ohne Rufnummer und ohne Tarifname", "nein"),
+    ("same_name", "auf jeden Fall", "ja"),
+    ("same_name", "nicht alle", "nein"),
+    ("same_name", "nicht alle auf meinen Namen", "nein"),
+    (None, "die laufen alle auf meinen Namen", "ja"),
+    (None, "der zweite Vertrag läuft auf meine Frau", "nein"),
+    ("same_name", "der läuft auf meinen Namen, meine Frau nutzt das Handy nur", "ja"),
+    ("other_link", "nee", "nein"),
+    (None, "eine andere Verknüpfung gibt es nicht", "nein"),
+    ("other_link", "da ist noch eine alte Verknüpfung", "ja"),
+    ("link_status", "gar nichts", "keine"),
+    ("link_status", "überall nur Nutzer", "nur_nutzer"),
+    ("link_status", "kein Inhaber, nur Nutzer", "nur_nutzer"),
+    ("link_status", "teils teils", "gemischt"),
+    ("link_status", "Inhaber, aber der Vertrag ist gekündigt", "inhaber_ohne_vertrag"),
+]
+
+
+def fact_of(asked, text):
+    if asked:
+        return asked
+    return next(f for f in ("customer_type", "has_login", "number_shown", "same_name", "other_link")
+                if f in read(text).values)
+
+
+@pytest.mark.parametrize("asked, text, value", ANSWERS, ids=[a[1] for a in ANSWERS])
+def test_an_answer_in_any_form_sets_the_fact(asked, text, value):
+    assert read(text, asked).values.get(fact_of(asked, text)) == value
+
+
+NON_ANSWERS = [
+    ("same_name", "Das weiß ich leider nicht genau", "dont_know"),
+    ("number_shown", "das hilft mir nicht, verbinden Sie mich bitte mit einem Mitarbeiter", "wants_person"),
+    ("number_shown", "bringt mir nix", "unhelpful"),
+    ("customer_type", "keine Ahnung, wo sehe ich das?", "dont_know"),
+    ("has_login", "bin mir nicht sicher", "dont_know"),
+    ("other_link", "wo finde ich das?", "dont_know"),
+    ("customer_type", "privat glaube ich, bin mir aber nicht sicher", "dont_know"),
+]
+
+
+@pytest.mark.parametrize("asked, text, kind", NON_ANSWERS, ids=[n[1] for n in NON_ANSWERS])
+def test_a_non_answer_sets_no_fact_for_the_question(asked, text, kind):
+    reading = read(text, asked)
+    assert asked not in reading.values
+    assert getattr(reading, kind)
+
+
+@pytest.mark.parametrize("fact", YES_NO_FACTS)
+def test_bare_yes_answers_only_the_question_asked(fact):
+    assert read("ja", fact).values == {fact: "ja"}
+    assert read("ja", None).values == {}
+
+
+def test_two_values_of_one_fact_are_unclear_not_picked():
+    reading = read("privat, aber über die Firma", "customer_type")
+    assert "customer_type" not in reading.values
+    assert reading.unclear == {"customer_type"}
+
+
+def test_ne_as_an_article_is_no_answer():
+    assert read("hab ne frage", "has_login").values == {}
+
+
+def test_the_shop_is_not_a_business_contract():
+    assert read("Ich war im Telekom Geschäft, die haben mich hergeschickt").values == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Früher hatte ich einen Geschäftskundenvertrag, jetzt bin ich Privatkunde und kann mich nicht "
+    "als Vertragsinhaber verknüpfen",
+    "wir sind letztes Jahr von Business zu privat gewechselt",
+    "unter meiner Kundennummer laufen privat und geschäftlich Verträge unter einer Kundennummer",
+    "war mal Firmenkunde",
+])
+def test_former_business_customers_are_not_business_customers(text):
+    reading = read(text)
+    assert reading.values.get("business_history") == "ja"
+    assert reading.values.get("customer_type") != "geschaeft"
+
+
+def test_a_long_text_without_facts_sets_none():
+    reading = read("Ich bin seit Jahren Kunde und ärgere mich sehr. " * 40, "same_name")
+    assert reading.values == {}
