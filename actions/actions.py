@@ -2,14 +2,16 @@
 action answers with the texts of domain.yml.
 """
 import os
-from typing import List, Text
+from typing import Any, List, Mapping, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.facts import FACT_SLOTS, facts_from_slots, told_value
+from actions import normaliser
+from actions.conversation import Message, take_turn
+from actions.facts import facts_from_slots
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
 
 FORM = "diagnosis_form"
@@ -20,13 +22,20 @@ OWNER_LINK_GOAL = {"register_login", "link_as_owner", "replace_user_link", "repl
 PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "http://localhost:8080")
 
 
-def _response_text(domain: DomainDict, response: Text) -> Text:
-    return domain["responses"][response][0]["text"]
+def _response_text(domain: DomainDict, response: Text, slots: Mapping[Text, Any]) -> Text:
+    """The text Rasa would choose: the first variation whose slot conditions hold, else
+    the first one without conditions."""
+    variations = domain["responses"][response]
+    for variation in variations:
+        conditions = variation.get("condition")
+        if conditions and all(slots.get(c["name"]) == c["value"] for c in conditions):
+            return variation["text"]
+    return next(v["text"] for v in variations if not v.get("condition"))
 
 
-def _numbered_steps(diagnosis: Diagnosis, domain: DomainDict) -> Text:
+def _numbered_steps(diagnosis: Diagnosis, domain: DomainDict, slots: Mapping[Text, Any]) -> Text:
     return "\n".join(
-        f"{number}. {_response_text(domain, f'step_{step}')}"
+        f"{number}. {_response_text(domain, f'step_{step}', slots)}"
         for number, step in enumerate(diagnosis.steps, start=1)
     )
 
@@ -42,7 +51,10 @@ class ValidateDiagnosisForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        """Ask only for the one fact the rules need next, none when they can decide."""
+        """Ask only for the one fact the rules need next, none when they can decide or
+        the customer could not tell it."""
+        if tracker.get_slot("gave_up"):
+            return []
         outcome = diagnose(facts_from_slots(tracker.current_slot_values()))
         return [outcome.name] if isinstance(outcome, MissingFact) else []
 
@@ -52,15 +64,28 @@ class ValidateDiagnosisForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[EventType]:
-        """Every fact told in the message, not only the one asked for (customers tell
-        several at once), becomes a value the rules know or is cleared, so the form asks
-        again instead of guessing. Rasa runs this for every message while the form is
-        active and, at its start, for the facts told before."""
-        entities = tracker.latest_message.get("entities", [])
-        return [
-            SlotSet(slot, told_value(slot, value, entities))
-            for slot, value in tracker.slots_to_validate().items()
-            if slot in FACT_SLOTS
+        """Every message while the form runs comes here, answers and non-answers alike:
+        the normaliser reads the facts it states, the conversation decides about the open
+        question. Rasa runs this for every message while the form is active and at its
+        start, for the message that started it."""
+        latest = tracker.latest_message
+        asked = tracker.get_slot("requested_slot")
+        message = Message(
+            text=latest.get("text") or "",
+            intent=(latest.get("intent") or {}).get("name"),
+            button_values={e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e},
+        )
+        reading = normaliser.Reading() if message.is_button else normaliser.read(message.text, asked)
+        turn = take_turn(
+            tracker.current_slot_values(), asked, bool(tracker.get_slot("repeat_question")), message, reading
+        )
+        for response in turn.say:
+            dispatcher.utter_message(response=response)
+        # Always some events: an empty answer would make Rasa reject the form and let the
+        # policies guess instead.
+        return [SlotSet(fact, value) for fact, value in turn.changed.items()] + [
+            SlotSet("repeat_question", turn.repeat),
+            SlotSet("gave_up", turn.gave_up),
         ]
 
 
@@ -72,12 +97,17 @@ class ActionDiagnose(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         outcome = diagnose(facts_from_slots(tracker.current_slot_values()))
+        gave_up = tracker.get_slot("gave_up")
+        if isinstance(outcome, MissingFact) and gave_up:
+            dispatcher.utter_message(response=f"utter_give_up_{gave_up}")
+            return []
         if isinstance(outcome, MissingFact):
             return [FollowupAction(FORM)]
 
+        slots = tracker.current_slot_values()
         dispatcher.utter_message(
-            text=f"{_response_text(domain, f'diagnosis_{outcome.id}')}\n"
-            f"{_numbered_steps(outcome, domain)}"
+            text=f"{_response_text(domain, f'diagnosis_{outcome.id}', slots)}\n"
+            f"{_numbered_steps(outcome, domain, slots)}"
         )
         for note in outcome.notes:
             dispatcher.utter_message(response=f"note_{note}")

@@ -1,15 +1,30 @@
 """Slots to facts: the only place that knows slot values.
 
-Each fact of the rules has a slot of the same name. Slots hold the strings the NLU and
-the buttons deliver ("ja", "privat", ...); the rules work on typed facts. A value the
-rules do not know counts as not told yet, so a stray value never becomes a wrong answer.
+Each fact of the rules has a slot of the same name. Slots hold the strings the normaliser,
+the intents and the buttons deliver ("ja", "privat", ...); the rules work on typed facts.
+A value the rules do not know counts as not told yet, so a stray value never becomes a
+wrong answer.
 """
 from dataclasses import fields
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from actions.linking_rules import CustomerType, Facts, LinkStatus
 
 FACT_SLOTS = tuple(field.name for field in fields(Facts))
+
+# What a problem description says by its kind alone ("da steht nur Nutzer"). A former
+# business customer is told only by the words (actions/normaliser.py): the kind alone was
+# seen on angry stories and on "privat, keine Firma", and it decides the whole answer.
+INTENT_FACTS: Dict[str, Dict[str, str]] = {
+    "contract_not_shown": {"link_status": "keine"},
+    "linked_only_as_user": {"link_status": "nur_nutzer"},
+    "user_link_without_number": {"link_status": "nur_nutzer", "number_shown": "nein"},
+    "contracts_partially_shown": {"link_status": "gemischt"},
+    "owner_link_without_active_contracts": {"link_status": "inhaber_ohne_vertrag"},
+    "only_user_link_possible": {"only_user_possible": "ja"},
+    "business_customer": {"customer_type": "geschaeft"},
+    "no_login": {"has_login": "nein"},
+}
 
 
 def _yes_no(value: Any) -> Optional[bool]:
@@ -34,21 +49,10 @@ def facts_from_slots(slots: Mapping[str, Any]) -> Facts:
         same_name=_yes_no(slots.get("same_name")),
         only_user_possible=_yes_no(slots.get("only_user_possible")) is True,
         other_link=_yes_no(slots.get("other_link")),
+        business_history=_yes_no(slots.get("business_history")) is True,
     )
 
 
 def is_known_value(slot: str, value: Any) -> bool:
     """Whether the rules understand this value of a fact slot."""
-    return facts_from_slots({slot: value}) != Facts()
-
-
-def told_value(slot: str, value: Any, entities: Iterable[Mapping[str, Any]]) -> Any:
-    """The slot value the customer meant, or None when it is not clear.
-
-    Yes/no facts come as entities whose role is the answer: in "[der andere läuft auf
-    meine Frau]{same_name: nein}" the words vary too much for synonyms, the role does not.
-    """
-    for entity in entities:
-        if entity.get("entity") == slot and entity.get("value") == value and entity.get("role"):
-            value = entity["role"]
-    return value if is_known_value(slot, value) else None
+    return slot in FACT_SLOTS and facts_from_slots({slot: value}) != Facts()

@@ -16,8 +16,7 @@ scored on the other 20 %: settings are chosen there, so the holdout stays a test
 Scoring follows what the bot makes of a parse. The intent is the one after fallback (Rasa's
 FallbackClassifier; for the TF-IDF baseline, a top probability under the threshold of the
 project's FallbackClassifier), and a fallback counts as out_of_scope, since both end in
-"not my topic". An entity is right when its type and the bot's value (actions/facts.py:
-`told_value`, i.e. the role for yes/no facts, the synonym-mapped value for customer_type)
+"not my topic". An entity is right when its type and its value (the role for yes/no facts)
 match an annotated one of the same message; entity F1 is micro over all holdout messages.
 Latency is per message on the loaded model, after a warm-up, the systems taking turns on
 each message so a slow spell of the shared machine hits all of them.
@@ -54,7 +53,6 @@ import yaml  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.facts import told_value  # noqa: E402
 from benchmarks.report import work_folder, write_section  # noqa: E402
 
 SEED = 42
@@ -95,7 +93,7 @@ class Prediction:
 
 def bot_entities(entities: Sequence[Dict[str, Any]]) -> Tuple[Entity, ...]:
     """Entities as the bot reads them: type and the value the slot would get."""
-    return tuple((e["entity"], told_value(e["entity"], e.get("value"), [e])) for e in entities)
+    return tuple((e["entity"], e.get("role") or e.get("value")) for e in entities)
 
 
 def load_examples(path: Path) -> List[Example]:

@@ -12,7 +12,6 @@ from typing import Any, Mapping, Optional
 import channels.action_validation  # noqa: F401
 import channels.diet_inference  # noqa: F401
 import channels.event_lookup  # noqa: F401
-import channels.form_mappings  # noqa: F401
 import channels.graph_runner  # noqa: F401
 import channels.model_loading  # noqa: F401
 import channels.sql_saving  # noqa: F401

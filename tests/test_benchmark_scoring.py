@@ -50,5 +50,3 @@ def test_validation_split_keeps_scored_messages_out_of_training(tmp_path):
     for intent, total in Counter(e.intent for e in all_examples).items():
         scored = sum(e.intent == intent for e in scoring.scored)
         assert 0.1 * total <= scored <= 0.3 * total, intent
-    # The annotations survive the split: the scored messages still carry entities.
-    assert sum(len(e.entities) for e in scoring.scored) > 20

@@ -24,7 +24,10 @@ UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.
 
 def responses_sent_by_form_and_code():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    sent = {f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]}
+    asked = [slot for form in domain["forms"].values() for slot in form["required_slots"]]
+    sent = {f"utter_ask_{slot}" for slot in asked}
+    # action_diagnose, after a question was asked twice without an answer.
+    sent.update(f"utter_give_up_{slot}" for slot in asked)
     sent.update(RASA_DEFAULT_ACTION_RESPONSES)
     for diagnosis in DIAGNOSES:
         sent.add(f"diagnosis_{diagnosis.id}")
@@ -34,6 +37,7 @@ def responses_sent_by_form_and_code():
     for code in [*ROOT.glob("actions/*.py"), *ROOT.glob("channels/*.py")]:
         text = code.read_text(encoding="utf-8")
         sent.update(re.findall(r'response="([a-z_]+)"', text))
+        sent.update(re.findall(r'"(utter_[a-z_]+)"', text))
         sent.update(re.findall(r'^[A-Z_]+ = "([a-z_]+)"$', text, flags=re.M))
     return sent
 

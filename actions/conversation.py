@@ -1,0 +1,98 @@
+"""One customer message while the bot collects facts: what it sets, and what becomes of
+the question the bot had asked.
+
+A question is repeated only after a reply that did not answer it, and only once, in other
+words with help to find the answer; after a second such reply the bot stops asking and
+gives the article's way forward for that fact instead. A reply that is no answer ("weiß
+nicht", a wish for a person, "das hilft nicht", a question, another topic) sets no fact
+for the question, but every fact it does state counts. Nothing here imports Rasa.
+"""
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from actions.facts import INTENT_FACTS, facts_from_slots, is_known_value
+from actions.linking_rules import MissingFact, diagnose
+from actions import normaliser
+from actions.normaliser import Reading
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    intent: Optional[str] = None
+    # Exact fact values, as buttons send them ('/inform{"customer_type":"privat"}').
+    button_values: Mapping[str, str] = None
+
+    @property
+    def is_button(self) -> bool:
+        return self.text.startswith("/")
+
+
+@dataclass(frozen=True)
+class Turn:
+    changed: Dict[str, str]  # fact slots with their new values
+    repeat: bool = False  # the open question is asked again, in other words
+    gave_up: Optional[str] = None  # the fact that could not be learned
+    say: Tuple[str, ...] = ()  # responses before the next question
+
+
+def _described(message: Message, reading: Reading, asked: Optional[str]) -> Dict[str, str]:
+    """What the kind of the message (its intent) tells: all of it for the first message,
+    the answer to what the page shows, or a new description instead of an answer. Next to
+    the answer to another question, only what the words say too ("Privatkunde, bei mir
+    steht nur Nutzer"): a short answer ("sogar mehrere") is often taken for a description.
+    A question in between ("Wie bekomme ich einen Login?") or a non-answer tells nothing."""
+    if reading.is_non_answer or (reading.question and asked):
+        return {}
+    described = INTENT_FACTS.get(message.intent or "", {})
+    if asked in (None, "link_status") or asked not in reading.values:
+        return dict(described)
+    return {fact: value for fact, value in described.items() if _words_say(message.text, fact, value)}
+
+
+def _words_say(text: str, fact: str, value: str) -> bool:
+    if fact == "only_user_possible":
+        return " nutzer" in normaliser.normalise(text)
+    return normaliser.read(text, fact).values.get(fact) == value
+
+
+def told_values(message: Message, reading: Reading, asked: Optional[str]) -> Dict[str, str]:
+    """Every fact the message states, the words read before the kind of description."""
+    if message.is_button:
+        return {fact: value for fact, value in (message.button_values or {}).items() if is_known_value(fact, value)}
+    values = _described(message, reading, asked)
+    if asked in values and asked in reading.unclear:
+        del values[asked]
+    values.update(reading.values)
+    for fact in reading.unclear:
+        values.pop(fact, None)
+    return {fact: value for fact, value in values.items() if is_known_value(fact, value)}
+
+
+def _why_not_answered(message: Message, reading: Reading, asked: str) -> Tuple[str, ...]:
+    if reading.wants_person or message.intent == "request_human":
+        return ("utter_person_wish",)
+    if reading.unhelpful:
+        return ("utter_sorry_unhelpful",)
+    if asked in reading.unclear:
+        return ("utter_unclear_customer_type" if asked == "customer_type" else "utter_unclear_answer",)
+    if message.intent == "out_of_scope" and not reading.values:
+        return ("utter_out_of_scope",)
+    return ()
+
+
+def take_turn(
+    slots: Mapping[str, Any], asked: Optional[str], repeating: bool, message: Message, reading: Reading
+) -> Turn:
+    """`asked` is the fact the bot asked for last (None before the first question);
+    `repeating` whether that question was already asked a second time."""
+    told = told_values(message, reading, asked)
+    changed = {fact: value for fact, value in told.items() if slots.get(fact) != value}
+    outcome = diagnose(facts_from_slots({**slots, **told}))
+    still_open = asked is not None and isinstance(outcome, MissingFact) and outcome.name == asked
+    if not still_open:
+        return Turn(changed)
+    say = _why_not_answered(message, reading, asked)
+    if repeating:
+        return Turn(changed, gave_up=asked, say=say)
+    return Turn(changed, repeat=True, say=say)

@@ -1,0 +1,59 @@
+"""The open question: answered, asked again once in other words, then given up."""
+import pytest
+
+from actions.conversation import Message, take_turn
+from actions.normaliser import read
+
+PRIVATE_WITH_LOGIN = {"customer_type": "privat", "has_login": "ja"}
+
+
+def turn(slots, asked, repeating, text, intent="inform"):
+    return take_turn(slots, asked, repeating, Message(text, intent), read(text, asked))
+
+
+def test_an_answer_sets_the_fact_and_closes_the_question():
+    result = turn({}, "customer_type", False, "Privatkunde, ganz normaler privater Vertrag.")
+    assert result.changed == {"customer_type": "privat"}
+    assert not result.repeat and result.gave_up is None
+
+
+@pytest.mark.parametrize("text, intent, said", [
+    ("weiß ich nicht", "dont_know", ()),
+    ("verbinden Sie mich bitte mit einem Mitarbeiter", "request_human", ("utter_person_wish",)),
+    ("das hilft mir nicht", "deny", ("utter_sorry_unhelpful",)),
+    ("privat, aber über die Firma", "inform", ("utter_unclear_customer_type",)),
+    ("Wie wird das Wetter morgen?", "out_of_scope", ("utter_out_of_scope",)),
+])
+def test_a_non_answer_repeats_the_question_once_then_gives_up(text, intent, said):
+    first = turn({}, "customer_type", False, text, intent)
+    assert first.changed == {} and first.repeat and first.gave_up is None
+    assert first.say == said
+    second = turn({}, "customer_type", True, text, intent)
+    assert second.gave_up == "customer_type" and not second.repeat
+
+
+def test_deny_intent_without_a_no_in_the_words_sets_nothing():
+    result = turn(PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}, "same_name", False,
+                  "Das weiß ich leider nicht genau", "deny")
+    assert "same_name" not in result.changed
+
+
+def test_a_new_description_updates_its_facts_while_the_question_is_open():
+    slots = PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}
+    result = turn(slots, "same_name", False, "moment, da steht überall nur Nutzer", "linked_only_as_user")
+    assert result.changed == {"link_status": "nur_nutzer"}
+    # The rules now need another fact: the new question is asked normally.
+    assert not result.repeat and result.gave_up is None
+
+
+def test_the_kind_of_description_does_not_override_the_words():
+    result = turn({}, None, False, "Früher war ich Geschäftskunde, jetzt bin ich privat", "business_customer")
+    assert result.changed == {"customer_type": "privat", "business_history": "ja"}
+
+
+def test_a_button_sets_exactly_its_value():
+    message = Message('/inform{"same_name":"nein"}', "inform", {"same_name": "nein"})
+    from actions.normaliser import Reading
+
+    result = take_turn(PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}, "same_name", False, message, Reading())
+    assert result.changed == {"same_name": "nein"}
