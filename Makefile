@@ -50,13 +50,14 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test browser test-scale bench-load bench-nlu nlu-validate
+.PHONY: help setup chat serve web actions tracker-store-dir train test browser test-scale bench-load bench-nlu nlu-validate simulate
 
 help:
 	@echo "make chat    talk to the bot in the terminal (sets everything up on first run)"
 	@echo "make serve   action server + Rasa HTTP API with the REST channel on localhost:$(RASA_PORT)"
 	@echo "make web     the website chat on http://localhost:$(WEB_PORT)"
 	@echo "make test    all tests"
+	@echo "make simulate  2,000+ simulated customer conversations against the bot"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -133,6 +134,12 @@ test-scale: train
 # section "Load (make bench-load)" of docs/benchmarks.md.
 bench-load: train
 	$(BIN)/python benchmarks/load.py
+
+# Over 2,000 whole customer conversations against the running bot, every fact combination of
+# the linking rules, the expected answer from the rules; writes "Customer simulator
+# (make simulate)" of docs/benchmarks.md. A fixed sample runs in make test.
+simulate: train
+	$(BIN)/python benchmarks/simulate.py
 
 # This pipeline, Rasa's default one and a TF-IDF baseline on tests/nlu/holdout.yml; writes
 # the section "NLU (make bench-nlu)" of docs/benchmarks.md.
