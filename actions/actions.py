@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import normaliser
-from actions.conversation import Message, take_turn
+from actions.conversation import Message, take_turn, told_values
 from actions.facts import facts_from_slots
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
 
@@ -38,6 +38,24 @@ def _numbered_steps(diagnosis: Diagnosis, domain: DomainDict, slots: Mapping[Tex
         f"{number}. {_response_text(domain, f'step_{step}', slots)}"
         for number, step in enumerate(diagnosis.steps, start=1)
     )
+
+
+def _latest_message(tracker: Tracker) -> Message:
+    latest = tracker.latest_message
+    return Message(
+        text=latest.get("text") or "",
+        intent=(latest.get("intent") or {}).get("name"),
+        button_values={e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e},
+    )
+
+
+def _tells_new_facts(tracker: Tracker) -> bool:
+    """Whether the latest message, read without a question, changes a fact: "nein, es ist
+    doch ein Geschäftsvertrag" after an answer is a correction, not "did not help"."""
+    message = _latest_message(tracker)
+    reading = normaliser.Reading() if message.is_button else normaliser.read(message.text)
+    slots = tracker.current_slot_values()
+    return any(slots.get(fact) != value for fact, value in told_values(message, reading, None).items())
 
 
 class ValidateDiagnosisForm(FormValidationAction):
@@ -68,13 +86,8 @@ class ValidateDiagnosisForm(FormValidationAction):
         the normaliser reads the facts it states, the conversation decides about the open
         question. Rasa runs this for every message while the form is active and at its
         start, for the message that started it."""
-        latest = tracker.latest_message
         asked = tracker.get_slot("requested_slot")
-        message = Message(
-            text=latest.get("text") or "",
-            intent=(latest.get("intent") or {}).get("name"),
-            button_values={e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e},
-        )
+        message = _latest_message(tracker)
         reading = normaliser.Reading() if message.is_button else normaliser.read(message.text, asked)
         turn = take_turn(
             tracker.current_slot_values(), asked, bool(tracker.get_slot("repeat_question")), message, reading
@@ -126,9 +139,36 @@ class ActionHandover(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if _tells_new_facts(tracker):
+            return [FollowupAction(FORM)]
         diagnosis = DIAGNOSES_BY_ID.get(tracker.get_slot("diagnosis"))
         if diagnosis is None:
             dispatcher.utter_message(response="ask_problem")
         else:
             dispatcher.utter_message(response=f"handover_{diagnosis.handover}")
+        return []
+
+
+NOT_UNDERSTOOD_RESPONSES = {"out_of_scope": "utter_out_of_scope", "dont_know": "ask_problem"}
+
+
+class ActionNotUnderstood(Action):
+    """What the NLU could not place may still state facts in the customer's own words
+    ("Geschäfts- und Privatverträge auf einer Kundennummer, ..."): then the diagnosis
+    starts with them; otherwise the customer is asked to rephrase. Another topic or "weiß
+    nicht" after an answer may be a correction ("laut Rechnung laufen doch alle Verträge
+    auf mich", "Warte, ich hab falsch geantwortet, das ist privat")."""
+
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        other_topic = intent == "out_of_scope"
+        may_tell_facts = not other_topic or tracker.get_slot("diagnosis") is not None
+        if may_tell_facts and _tells_new_facts(tracker):
+            return [FollowupAction(FORM)]
+        dispatcher.utter_message(response=NOT_UNDERSTOOD_RESPONSES.get(intent, "utter_rephrase"))
         return []

@@ -7,6 +7,7 @@ gives the article's way forward for that fact instead. A reply that is no answer
 nicht", a wish for a person, "das hilft nicht", a question, another topic) sets no fact
 for the question, but every fact it does state counts. Nothing here imports Rasa.
 """
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
 
@@ -36,31 +37,53 @@ class Turn:
     say: Tuple[str, ...] = ()  # responses before the next question
 
 
-def _described(message: Message, reading: Reading, asked: Optional[str]) -> Dict[str, str]:
-    """What the kind of the message (its intent) tells: all of it for the first message,
-    the answer to what the page shows, or a new description instead of an answer. Next to
-    the answer to another question, only what the words say too ("Privatkunde, bei mir
-    steht nur Nutzer"): a short answer ("sogar mehrere") is often taken for a description.
-    A question in between ("Wie bekomme ich einen Login?") or a non-answer tells nothing."""
+def _described(message: Message, reading: Reading, asked: Optional[str], first: bool) -> Dict[str, str]:
+    """What the kind of the message (its intent) tells: all of it for the first
+    description of the conversation. Later (also a correction after an answer), what the page shows for the answer to that question, and otherwise only what
+    the words say too ("Privatkunde, bei mir steht nur Nutzer", or a new description
+    instead of an answer): a short answer ("sogar mehrere") is often taken for a
+    description. A question in between ("Wie bekomme ich einen Login?") or a non-answer
+    tells nothing."""
     if reading.is_non_answer or (reading.question and asked):
         return {}
     described = INTENT_FACTS.get(message.intent or "", {})
-    if asked in (None, "link_status") or asked not in reading.values:
+    if first:
         return dict(described)
-    return {fact: value for fact, value in described.items() if _words_say(message.text, fact, value)}
+    return {fact: value for fact, value in described.items()
+            if (fact == asked == "link_status") or _words_say(message.text, fact, value)}
+
+
+# What the page shows, in words that say it: "Nutzer", "Inhaber", or a contract that is not
+# there. "nichts zu Nummer oder Tarif" or "komplett auf mich" answer other questions.
+PAGE_SAYS = re.compile(
+    r" (?:nutzer|user|vertragsinhaber|inhaber)|(?:kein|keine|keinen|nichts|nix|nicht|nirgends)(?: [a-z]+){0,3} "
+    r"(?:vertr|verknupf|angezeigt|sichtbar|zu sehen)|(?:vertr|verknupf)[a-z]*(?: [a-z]+){0,4} "
+    r"(?:fehlt|fehlen|nicht|nirgends)"
+)
 
 
 def _words_say(text: str, fact: str, value: str) -> bool:
+    words = normaliser.normalise(text)
     if fact == "only_user_possible":
-        return " nutzer" in normaliser.normalise(text)
-    return normaliser.read(text, fact).values.get(fact) == value
+        return " nutzer" in words
+    if fact == "link_status":
+        return PAGE_SAYS.search(words) is not None and normaliser.read(text, fact).values.get(fact) == value
+    return normaliser.read(text).values.get(fact) == value
 
 
-def told_values(message: Message, reading: Reading, asked: Optional[str]) -> Dict[str, str]:
-    """Every fact the message states, the words read before the kind of description."""
+def told_values(message: Message, reading: Reading, asked: Optional[str], first: bool = False) -> Dict[str, str]:
+    """Every fact the message states, the words read before the kind of description;
+    `first`: the conversation's first description."""
     if message.is_button:
-        return {fact: value for fact, value in (message.button_values or {}).items() if is_known_value(fact, value)}
-    values = _described(message, reading, asked)
+        # '/inform{"same_name":"nein"}' or '/linked_only_as_user': exact, whatever was asked.
+        told = {**INTENT_FACTS.get(message.intent or "", {}), **(message.button_values or {})}
+        return {fact: value for fact, value in told.items() if is_known_value(fact, value)}
+    values = _described(message, reading, asked, first)
+    if reading.values.get("only_user_possible"):
+        # "es geht nur als Nutzer" is an attempt to link, not a page that shows "Nutzer":
+        # the page the intent guessed is left to the questions.
+        values.pop("link_status", None)
+        values.pop("number_shown", None)
     if asked in values and asked in reading.unclear:
         del values[asked]
     values.update(reading.values)
@@ -86,7 +109,8 @@ def take_turn(
 ) -> Turn:
     """`asked` is the fact the bot asked for last (None before the first question);
     `repeating` whether that question was already asked a second time."""
-    told = told_values(message, reading, asked)
+    first = asked is None and not slots.get("diagnosis") and not slots.get("gave_up")
+    told = told_values(message, reading, asked, first)
     changed = {fact: value for fact, value in told.items() if slots.get(fact) != value}
     outcome = diagnose(facts_from_slots({**slots, **told}))
     still_open = asked is not None and isinstance(outcome, MissingFact) and outcome.name == asked

@@ -159,6 +159,10 @@ def diagnose(facts: Facts) -> Outcome:
         return MissingFact("customer_type")
     if facts.customer_type is CustomerType.GESCHAEFT:
         return BUSINESS_PORTAL
+    # "Sollten Sie noch keinen Kundencenter-Login besitzen": the login comes first; without
+    # one there is no page to look at, whatever a description seemed to say about it.
+    if facts.has_login is False:
+        return REGISTER_LOGIN
 
     if facts.only_user_possible:
         no_other_link = facts.other_link is False or facts.link_status is LinkStatus.KEINE
@@ -171,8 +175,6 @@ def diagnose(facts: Facts) -> Outcome:
         # Whoever could try to link a contract or look at the page has a login.
         if facts.has_login is None and not facts.only_user_possible:
             return MissingFact("has_login")
-        if facts.has_login is False:
-            return REGISTER_LOGIN
         return MissingFact("link_status")
 
     if facts.link_status is LinkStatus.KEINE:

@@ -57,7 +57,8 @@ KEYWORDS = frozenset(_words(
     "tarifname tarif verknüpfung verknüpfungen verknüpft verträge vertrag kundennummer "
     "angezeigt gekündigt kündigung vertragsübernahme übernommen unterschiedliche "
     "verschiedene denselben gleichen selben namen weiß ahnung sicher mitarbeiter "
-    "mitarbeiterin kundenservice menschen früher ehemals gewechselt"
+    "mitarbeiterin kundenservice menschen früher ehemals gewechselt verknüpfen verknüpfbar "
+    "verknüpfung verknüpfungen"
 ))
 
 
@@ -80,14 +81,30 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+ENDINGS = frozenset(("", "e", "en", "er", "es", "em", "n", "s", "t", "st", "et", "te", "ten"))
+
+
+def _inflected(word: str, keyword: str) -> bool:
+    """Another form of the keyword, not a typo of it: "nutze"/"nutzer", "verknüpfen"/"verknüpft"."""
+    common = 0
+    while common < min(len(word), len(keyword)) and word[common] == keyword[common]:
+        common += 1
+    tails = (word[common:], keyword[common:])
+    if "" in tails:
+        return max(map(len, tails)) <= 2
+    return all(tail in ENDINGS for tail in tails)
+
+
 def _corrected(word: str) -> str:
+    """The keyword a typo was meant to be; an inflection ("nutze", "verknüpfen") stays."""
     if len(word) < 5 or word in KEYWORDS or not word.isalpha():
         return word
-    limit = 2 if len(word) >= 10 else 1
+    limit = 2 if len(word) >= 12 else 1
     for keyword in KEYWORDS:
-        if keyword[0] == word[0] or keyword[1:3] == word[1:3]:
-            if _edit_distance_at_most(word, keyword, limit):
-                return keyword
+        if _inflected(word, keyword):
+            continue
+        if (keyword[0] == word[0] or keyword[1:3] == word[1:3]) and _edit_distance_at_most(word, keyword, limit):
+            return keyword
     return word
 
 
@@ -172,7 +189,7 @@ def _phrases(fact: str, rows: Iterable[Tuple[str, str, bool]]) -> List[Phrase]:
 
 LOGIN_WORD = (r"(?:login[a-z]*|log in|account[a-z]*|konto|kundenkonto|benutzerkonto|zugang|zugänge|"
               r"zugangsdaten|anmeldedaten|logindaten|telekom login|benutzername)")
-NUMBER_WORD = r"(?:(?:ruf|handy|telefon|mobil|mobilfunk)?nummer[a-z]*|tarif[a-z]*|tarifnamen?|number|tariff)"
+NUMBER_WORD = r"(?:(?:ruf|handy|telefon|mobil|mobilfunk)?nummer(?!n)[a-z]*|tarif[a-z]*|tarifnamen?|number|tariff)"
 FAMILY = (r"(?:frau|mann|ehefrau|ehemann|partner[a-z]*|freundin|freund|lebensgefährt[a-z]*|lebenspartner[a-z]*|"
           r"sohn|tochter|kind|kinder|vater|mutter|papa|mama|eltern|oma|opa|bruder|schwester|schwieger[a-z]*|"
           r"ex|chef|arbeitgeber|verstorben[a-z]*|jemand anderen?|anderen person|wife|husband|son|daughter|"
@@ -209,13 +226,17 @@ PHRASES: List[Phrase] = [
         ("nein", r" (?:nicht|nie|noch nie) (?:ein)?(?:loggen|anmelden)", False),
         ("nein", r" (?:muss|müsste|will|möchte|würde) " + GAP + LOGIN_WORD + " " + GAP
                  + r"(?:erst )?(?:noch )?(?:anlegen|erstellen|machen|einrichten|registrieren)", False),
-        ("nein", r" (?:hab|habe|hab ich|habe ich) (?:selbst |noch |aber |leider )*(?:keinen|keins)" + TAIL, False),
+        ("nein", r" (?:hab|habe|hab ich|habe ich) (?:selbst |noch |aber |leider )*(?:keinen|keins)" + TAIL, True),
         ("nein", r" (?:don t|do not) have (?:an? )?(?:login|account)", False),
         ("nein", r" (?:besitz[a-z]* ich|hab ich|habe ich) (?:gar |leider |noch |so )*(?:nicht|keinen|keins)", True),
         ("nein", r" (?:noch )?(?:keinen|keins|kein|keine)(?: login| account| zugang)?", True),
         ("nein", r" (?:noch nie|nie|bisher nie|bisher nicht|noch nicht)" + TAIL, True),
         ("ja", r" (?:hab[a-z]*|besitz[a-z]*|nutze|benutze) " + GAP + LOGIN_WORD + " ", False),
-        ("ja", r" " + LOGIN_WORD + r" " + WORDS % 6 + r"(?:hab[a-z]*|ist da|ist vorhanden|vorhanden|existiert|"
+        ("nein", LOGIN_WORD + r" " + WORDS % 3 + r"(?:den|das|die|einen) (?:hab|habe) ich (?:noch |leider |aber )*"
+                 r"(?:nicht|keinen|nie)", False),
+        ("nein", LOGIN_WORD + r" " + WORDS % 7 + r"(?:ich )?(?:selbst |selber )?(?:hab|habe) (?:ich )?(?:selbst |selber )?"
+                 r"(?:keinen|keins)", False),
+        ("ja", r" " + LOGIN_WORD + r" " + GAP + r"(?:hab[a-z]*|ist da|ist vorhanden|vorhanden|existiert|"
                r"gibt es|gibts|gibt s|funktioniert|geht|benutze|nutze|eingerichtet|angelegt|erstellt) ", False),
         ("ja", r" (?:bin|sind|war) " + GAP + r"(?:registriert|angemeldet|eingeloggt|drin) ", False),
         ("ja", r" (?:registriert|angemeldet|eingeloggt) (?:bin|sind) ", False),
@@ -248,7 +269,8 @@ PHRASES: List[Phrase] = [
         ("ja", r" (?:kein|keiner|keinen|nichts|nix|gar nichts) " + WORDS % 5 + r"(?:auf )?(?:jemand anderen|"
                r"fremde namen|andere namen|anderen namen|einen anderen|eine andere person)" + TAIL, False),
         ("ja", r" nicht (?:auf |von )?(?:meine[nmrs]? |den |die |der )?" + FAMILY + r" ", False),
-        ("nein", r" nicht (?:alle|alles|beide|jeder|jede|ganz|so ganz)" + TAIL, False),
+        ("nein", r" nicht (?:alle|alles|beide|jeder|jede|ganz|so ganz)" + TAIL, True),
+        ("nein", r" nicht (?:alle|alles|beide) " + WORDS % 3 + r"(?:auf mich|auf meinen namen|meinem namen|mir)" + TAIL, False),
         ("nein", r" nicht " + GAP + r"(?:derselbe|denselben|demselben|der selbe|den selben|dem selben|"
                  r"der gleiche|den gleichen|dem gleichen|gleichen?|selben?)" + TAIL, False),
         ("nein", r" (?:bis auf|ausser|außer|abgesehen von) (?:einen|einer|eins|einem|den|dem|die) ", False),
@@ -266,13 +288,15 @@ PHRASES: List[Phrase] = [
         ("nein", r" (?:different|other) names? ", False),
         ("ja", r" (?:alle|alles|beide|die|sie|alle vertrage|sämtliche|all|überall|bei allen) " + WORDS % 4
                + r"(?:auf mich|auf meinen namen|auf meinem namen|meinen namen|meinem namen|mein name|auf meine person|"
-               r"in my name|ich)", False),
+               r"in my name)", False),
         ("ja", r" (?:derselbe|denselben|demselben|der selbe|den selben|dem selben|der gleiche|den gleichen|"
                r"dem gleichen|gleicher|gleichen|selber|selben|ein und denselben|dieselbe|derselben) (?:namen?|person) ", False),
         ("ja", r" (?:auf meinen namen|auf meinem namen|auf mich|mein name|alle mir|gehoren alle mir|gehören alle mir|"
                r"nur ich|nur mich|alles meins|alle meine|in my name)", True),
-        ("ja", r" (?:alle|alles|beide|jedem|allen|ich bin|bin ich|ich) " + WORDS % 4 + OWNER_WORD, False),
+        ("ja", r" (?:alle|alles|beide|jedem|allen|ich bin|bin ich) " + WORDS % 4 + OWNER_WORD, True),
         ("ja", OWNER_WORD + r" " + WORDS % 4 + r"(?:bei allen|überall|immer) " + WORDS % 2 + r"ich", False),
+        ("ja", r" (?:bei allen|überall|bei jedem) (?:[a-z]+ ){0,2}?(?:bin ich|stehe ich|steh ich) (?:als )?"
+               r"(?:inhaber[a-z]*|eingetragen|drin)", False),
         ("ja", r" (?:same name|all in my name|alles ist meins|alles meins|alle sind meine|gehören alle mir)", False),
     ]),
     *_phrases("other_link", [
@@ -289,8 +313,12 @@ PHRASES: List[Phrase] = [
                  r"keine[ns]?)|nichts (?:anderes|weiter|sonst|dergleichen)|ansonsten nichts|die seite ist leer|leer|"
                  r"da ist nichts|nichts da|gar nichts|nix|null|nicht eine|nicht einer|gar keine[rn]?(?: vorhanden)?|"
                  r"keine (?:weitere[n]?|andere[n]?)|keine)", True),
-        ("ja", r" (?:noch |schon |bereits )?(?:eine|ne|die|einen|eins|ein) " + GAP + r"(?:andere[rn]?|weitere|zweite|"
+        ("nein", r" (?:kein|keine|keinen) (?:andere[rn]?|weitere[rn]?) (?:mehr )?(?:da|vorhanden|übrig|drin)", False),
+        ("ja", r" (?:noch|schon|bereits) (?:eine|ne|einen|eins|ein) " + GAP + r"(?:andere[rn]?|weitere|zweite|"
                r"alte|zusätzliche|fremde) (?:[a-z]+ )?(?:verknüpf[a-z]*|verbindung[a-z]*|eintr[a-z]*|kundennummer) ", False),
+        ("ja", r" (?:eine|ne|einen|eins|ein) (?:andere[rn]?|weitere|zweite|zusätzliche|fremde) (?:[a-z]+ )?"
+               r"(?:verknüpf[a-z]*|verbindung[a-z]*|eintr[a-z]*|kundennummer) ", False),
+        ("ja", r" (?:eine|ne|die|einen|ein) alte[nr]? (?:[a-z]+ )?(?:verknüpf[a-z]*|verbindung[a-z]*|eintr[a-z]*) ", True),
         ("ja", r" (?:andere|weitere|alte|zusätzliche) (?:[a-z]+ )?(?:verknüpf[a-z]*|verbindung[a-z]*) "
                + GAP + r"(?:gibt es|gibts|ist|sind|steht|stehen|existier[a-z]*|hab[a-z]*) ", False),
         ("ja", r" (?:schon|bereits|noch) (?:eine?|ne|zwei|mehrere|was|etwas) " + WORDS % 3
@@ -303,13 +331,33 @@ PHRASES: List[Phrase] = [
         ("ja", r" (?:sogar |gleich )?(?:mehrere|zwei|drei|einige)", True),
         ("ja", r" (?:eine|die|ne) (?:[a-z]+ )?verknüpf[a-z]* " + WORDS % 4 + r"(?:schon|bereits|vorhanden|eingetragen|gibt es)", True),
     ]),
+    # Linking offers only "Nutzer": said in so many words, it is not a page that shows "Nutzer".
+    *_phrases("only_user_possible", [
+        ("ja", r" (?:nur|lediglich|bloss|immer nur|ausschliesslich) (?:noch )?(?:als|mit|die option|die auswahl|der option) "
+               r"nutzer[a-z]* " + WORDS % 3 + r"(?:verknüpfen|verknüpfbar|anlegen|angelegt|hinzufügen|hinzugefügt|auswählen|"
+               r"möglich|angeboten|verbinden|registrieren|eintragen)", False),
+        ("ja", r" (?:verknüpf[a-z]*|anlegen|hinzufügen|auswählen|angeboten|angelegt) " + WORDS % 5
+               + r"(?:nur|lediglich|bloss|immer nur) (?:noch )?(?:als |mit |die option |die auswahl )?nutzer", False),
+        ("ja", r" (?:nur|immer nur) (?:noch )?(?:als )?nutzer (?:verknüpfbar|möglich|auswählbar)", False),
+        ("ja", r" (?:geht|klappt|funktioniert|gelingt) (?:es |das )?(?:aber |halt |leider )?(?:immer |jedes mal |wieder )*"
+               r"nur (?:als|mit) nutzer", False),
+        ("ja", r" (?:wird|werde|ist) " + WORDS % 3 + r"(?:immer |jedes mal |wieder )*nur (?:als )?nutzer "
+               r"(?:daraus|angelegt|verknüpft|hinzugefügt)", False),
+        ("ja", r" (?:als )?(?:vertrags)?inhaber[a-z]* " + WORDS % 3 + r"(?:zu )?(?:verknüpfen|verknüpfung|hinzufügen|"
+               r"anlegen|auswählen) " + WORDS % 3 + r"(?:geht|klappt|funktioniert|ist|lässt sich|kann ich) " + WORDS % 2
+               + r"(?:nicht|nie|unmöglich)", False),
+        ("ja", r" (?:kann|konnte|lässt sich|lasst sich) " + WORDS % 4 + r"nicht als (?:vertrags)?inhaber[a-z]* "
+               r"(?:verknüpfen|hinzufügen|anlegen|verbinden)", False),
+        ("ja", r" (?:can|could) only (?:link|add|connect) " + WORDS % 3 + r"as (?:a )?(?:nutzer|user)", False),
+        ("ja", r" (?:only|just) (?:as )?(?:nutzer|user) (?:is )?(?:possible|available|offered)", False),
+    ]),
     # What the page "Login-Verknüpfungen" shows, as an answer to the bot's question about
     # it; unasked, the problem description (the intent) says it.
     *_phrases("link_status", [
         ("keine", r" weder (?:als )?nutzer noch (?:als )?" + OWNER_WORD + TAIL, True),
-        ("inhaber_ohne_vertrag", OWNER_WORD + r" " + WORDS % 12 + r"(?:gekündigt|kündigung|übernahme|übernommen|"
+        ("inhaber_ohne_vertrag", OWNER_WORD + r" " + WORDS % 12 + r"(?:gekündigt[a-z]*|kündigung|übernahme|übernommen[a-z]*|"
                                  r"vertragsübernahme|kein[a-z]* (?:einzig[a-z]* )?(?:aktiv[a-z]* |laufend[a-z]* )?vertr[a-z]*|"
-                                 r"nicht mehr|nichts mehr|alt|alte|alten|abgelaufen[a-z]*|ausgelaufen|beendet|weg|leer|tot|"
+                                 r"nicht mehr|nichts mehr|alt|alte|alten|abgelaufen[a-z]*|ausgelaufen[a-z]*|beendet[a-z]*|weg|leer|tot|"
                                  r"null aktiv[a-z]*|von früher|von damals|längst|cancelled|ohne (?:aktiv[a-z]* |laufend[a-z]* )?vertr[a-z]*)",
          True),
         ("inhaber_ohne_vertrag", r" (?:gekündigt[a-z]*|alte[nr]?|abgelaufen[a-z]*|übernommen[a-z]*|leere[nr]?|tote[nr]?|"

@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.facts import facts_from_slots  # noqa: E402
+from actions.facts import FACT_SLOTS, facts_from_slots  # noqa: E402
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, diagnose  # noqa: E402
 from benchmarks.report import work_folder, write_section  # noqa: E402
 
@@ -89,13 +89,17 @@ class Transcript:
     customer_turns_to_answer: int = 0
     most_asked_in_a_row: int = 0
     server_errors: int = 0
+    # The bot took the first message as the bank labels it: it asked or answered, every
+    # labelled fact was set, and no fact was set that the customer did not say.
+    opening_understood: bool = False
 
     @property
     def right(self) -> bool:
         return self.outcome == self.expected
 
     def show(self) -> str:
-        lines = [f"- style {self.situation.style}, truth {self.situation.truth}: expected "
+        understood = "first message understood" if self.opening_understood else "first message misread"
+        lines = [f"- style {self.situation.style}, {understood}, truth {self.situation.truth}: expected "
                  f"{self.expected[0]} {self.expected[1]}, got {self.outcome[0]} {self.outcome[1]}"]
         for said, replies in self.turns:
             lines.append(f"    customer: {said}")
@@ -178,7 +182,9 @@ def situations(bank: Bank, count: int, seed: int) -> List[Situation]:
         for described in itertools.product(("", "ja"), repeat=len(DESCRIBED_FACTS)):
             truth = dict(zip(ASKED_FACTS, values))
             truth.update({f: v for f, v in zip(DESCRIBED_FACTS, described) if v})
-            if bank.fitting_openings(truth):
+            # Another link on the page means the page is not empty.
+            possible = not (truth["other_link"] == "ja" and truth["link_status"] == "keine")
+            if possible and bank.fitting_openings(truth):
                 combos.append(truth)
     rng.shuffle(combos)
     result = []
@@ -235,7 +241,12 @@ class Customer:
         """An unasked change of one fact after the diagnosis; the truth changes with it."""
         if self.situation.style != "correction" or self.correction_told:
             return None
-        fact = self.rng.choice(["customer_type", "same_name", "number_shown", "has_login"])
+        # A customer corrects what the answer rested on, not a fact nobody talked about.
+        _, known = walk_rules(self.told_unasked, self.truth)
+        correctable = [f for f in ("customer_type", "same_name", "number_shown", "has_login") if f in known]
+        if not correctable:
+            return None
+        fact = self.rng.choice(correctable)
         new = next(v for v in FACT_VALUES[fact] if v != self.truth[fact])
         self.truth[fact] = new
         self.correction_told = (fact, new)
@@ -286,6 +297,12 @@ def _button_says(payload: str, fact: str, value: str) -> bool:
     return f'"{fact}":"{value}"' in payload.replace("{{", "{").replace("}}", "}")
 
 
+def _understood(slots: Dict[str, object], customer: "Customer") -> bool:
+    """Exactly the facts the first message said, with their values."""
+    told = customer.told_unasked
+    return all(slots.get(f) == told.get(f) for f in FACT_SLOTS if slots.get(f) is not None or f in told)
+
+
 def play(bot, situation: Situation, bank: Bank, texts: BotTexts) -> Transcript:
     transcript = Transcript(situation)
     customer = Customer(situation, bank, texts)
@@ -301,6 +318,9 @@ def play(bot, situation: Situation, bank: Bank, texts: BotTexts) -> Transcript:
             break
         transcript.turns.append((message, replies))
         kind, what = texts.read(replies)
+        if len(transcript.turns) == 1:
+            transcript.opening_understood = kind in ("ask", "diagnosis") and _understood(
+                bot.tracker(sender)["slots"], customer)
         if kind == "diagnosis" and not transcript.customer_turns_to_answer:
             transcript.customer_turns_to_answer = len(transcript.turns)
         if kind == "diagnosis":
@@ -345,6 +365,7 @@ class Summary:
         unfinished = self.share(lambda t: t.outcome[0] not in ("diagnosis", "give_up"))
         wrong = self.share(lambda t: not t.right and t.outcome[0] in ("diagnosis", "give_up"))
         turns = [t.customer_turns_to_answer for t in self.transcripts if t.customer_turns_to_answer]
+        understood = [t for t in self.transcripts if t.opening_understood]
         return [
             "| measure | value |",
             "|---|---:|",
@@ -352,6 +373,9 @@ class Summary:
             f"| right answer | {right:.1%} |",
             f"| wrong answer | {wrong:.1%} |",
             f"| unfinished (no answer, no question) | {unfinished:.1%} |",
+            f"| first message understood as the bank labels it (NLU) | {len(understood) / max(self.total, 1):.1%} |",
+            f"| right answer when the first message was understood (dialogue) | "
+            f"{sum(t.right for t in understood) / max(len(understood), 1):.1%} of {len(understood)} |",
             f"| customer messages to the first diagnosis, median / max | "
             f"{statistics.median(turns) if turns else 0:g} / {max(turns) if turns else 0} |",
             f"| most times one question was asked in a row | {max(t.most_asked_in_a_row for t in self.transcripts)} |",

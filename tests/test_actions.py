@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionDiagnose, ActionHandover, ValidateDiagnosisForm
+from actions.actions import ActionDiagnose, ActionHandover, ActionNotUnderstood, ValidateDiagnosisForm
 from actions.linking_rules import DIAGNOSES, DIAGNOSES_BY_ID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,3 +224,38 @@ async def test_form_validation_turns_every_fact_of_the_message_into_a_value():
     assert SlotSet("link_status", "nur_nutzer") in events
     # replace_user_link needs nothing more: the form ends.
     assert events[-1] == SlotSet("requested_slot", None)
+
+
+async def test_not_understood_but_stating_a_fact_starts_the_diagnosis():
+    tracker = form_tracker({}, "Geschäfts- und Privatverträge auf einer Kundennummer, was nun", "nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    assert await ActionNotUnderstood().run(dispatcher, tracker, DOMAIN) == [FollowupAction("diagnosis_form")]
+    assert dispatcher.messages == []
+
+
+async def test_not_understood_without_a_fact_asks_to_rephrase():
+    dispatcher = CollectingDispatcher()
+    assert await ActionNotUnderstood().run(dispatcher, form_tracker({}, "qwrtz plmkö", "nlu_fallback"), DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_rephrase"]
+
+
+async def test_a_correction_instead_of_did_not_help_gives_the_corrected_diagnosis():
+    slots = {"customer_type": "privat", "link_status": "keine", "diagnosis": "link_as_owner"}
+    tracker = form_tracker(slots, "nein, es ist doch ein Geschäftsvertrag", "deny")
+    dispatcher = CollectingDispatcher()
+    assert await ActionHandover().run(dispatcher, tracker, DOMAIN) == [FollowupAction("diagnosis_form")]
+    assert dispatcher.messages == []
+
+
+async def test_another_topic_is_refused_before_any_answer_even_with_a_fact_word():
+    tracker = form_tracker({}, "die Rechnung für meinen Firmenvertrag ist zu hoch", "out_of_scope")
+    dispatcher = CollectingDispatcher()
+    assert await ActionNotUnderstood().run(dispatcher, tracker, DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+
+
+async def test_another_topic_after_an_answer_can_be_a_correction():
+    slots = {"customer_type": "privat", "link_status": "gemischt", "same_name": "nein",
+             "diagnosis": "separate_login_per_holder"}
+    tracker = form_tracker(slots, "Warte, laut Rechnung laufen doch sämtliche Verträge auf mich.", "out_of_scope")
+    assert await ActionNotUnderstood().run(CollectingDispatcher(), tracker, DOMAIN) == [FollowupAction("diagnosis_form")]

@@ -57,3 +57,9 @@ def test_a_button_sets_exactly_its_value():
 
     result = take_turn(PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}, "same_name", False, message, Reading())
     assert result.changed == {"same_name": "nein"}
+
+
+def test_linking_only_as_user_is_an_attempt_not_what_the_page_shows():
+    result = turn({}, None, False, "Beim Verknüpfen kommt immer nur die Option Nutzer, Vertragsinhaber geht nicht.",
+                  "linked_only_as_user")
+    assert result.changed == {"only_user_possible": "ja"}

@@ -30,6 +30,8 @@ CASES = [
     ("business_no_login", Facts(customer_type=GESCHAEFT, has_login=False), "business_portal"),
     # Private without a Kundencenter login.
     ("no_login", Facts(customer_type=PRIVAT, has_login=False), "register_login"),
+    # Without a login there is no page to look at, whatever a description seemed to say.
+    ("no_login_before_the_page", Facts(customer_type=PRIVAT, has_login=False, link_status=LinkStatus.NUR_NUTZER), "register_login"),
     # Bullet 1: nothing shown.
     ("nothing_shown", Facts(customer_type=PRIVAT, link_status=LinkStatus.KEINE), "link_as_owner"),
     ("nothing_shown_login_said", Facts(customer_type=PRIVAT, has_login=True, link_status=LinkStatus.KEINE), "link_as_owner"),

@@ -115,3 +115,27 @@ def test_former_business_customers_are_not_business_customers(text):
 def test_a_long_text_without_facts_sets_none():
     reading = read("Ich bin seit Jahren Kunde und ärgere mich sehr. " * 40, "same_name")
     assert reading.values == {}
+
+
+@pytest.mark.parametrize("text", [
+    "ich kann meinen Vertrag nur als Nutzer verknüpfen",
+    "als Vertragsinhaber verknüpfen klappt nicht",
+    "es wird jedes mal nur als Nutzer angelegt",
+])
+def test_linking_offered_only_as_user(text):
+    assert read(text).values.get("only_user_possible") == "ja"
+
+
+@pytest.mark.parametrize("text", ["ich bin nur als Nutzer verknüpft", "bei mir steht überall Nutzer"])
+def test_what_the_page_shows_is_not_an_attempt_to_link(text):
+    assert "only_user_possible" not in read(text).values
+
+
+@pytest.mark.parametrize("word, meant", [("Pirvatkunde", "privat"), ("prvat", "privat"), ("gescheftskunde", "geschaeft")])
+def test_typos_of_keywords_are_read_as_the_keyword(word, meant):
+    assert read(word, "customer_type").values == {"customer_type": meant}
+
+
+def test_inflections_are_not_typos():
+    assert "has_login" in read("ich nutze den Login").values
+    assert read("ich nutze den Login").values.get("link_status") is None
