@@ -196,7 +196,7 @@ FAMILY = (r"(?:frau|mann|ehefrau|ehemann|partner[a-z]*|freundin|freund|lebensgef
           r"father|mother|familienmitglied[a-z]*)")
 OWNER_WORD = r"(?:vertragsinhaber[a-z]*|inhaber[a-z]*|vertragspartner[a-z]*|owner)"
 SHOWN = (r"(?:angezeigt|steh[a-z]*|sichtbar|zu sehen|sieht man|sehe ich|seh ich|da|dabei|drin|drauf|"
-         r"aufgeführt|vorhanden|gelistet|erscheint|erscheinen|auf|shown)")
+         r"aufgeführt|vorhanden|gelistet|erscheint|erscheinen|shown)")
 NOT_THERE = r"(?:nichts|nix|nicht|kein[a-z]*|leer|fehl[a-z]*|weg)"
 
 # Per fact, the wordings in the order they are tried; a match is blanked out before the
@@ -261,6 +261,7 @@ PHRASES: List[Phrase] = [
         ("ja", r" (?:beides|beide) (?:ist|sind|wird|werden) (?:da|sichtbar|angezeigt|zu sehen)", False),
         ("ja", r" (?:mit|inklusive|inkl) (?:der |meiner |einer )?" + NUMBER_WORD + r" ", False),
         ("ja", r" " + NUMBER_WORD + r" " + WORDS % 6 + SHOWN + r" ", False),
+        ("ja", r" " + NUMBER_WORD + r" " + WORDS % 6 + r"tauch[a-z]* " + WORDS % 4 + r"auf", False),
         ("ja", r" (?:" + SHOWN + r"|sehe|seh|sieht) " + GAP + r"(?:die |eine |meine |den )?" + NUMBER_WORD + r" ", False),
         ("ja", r" (?:beides|beide|alles|sowohl als auch|wird angezeigt|werden angezeigt|ist da|sind da|"
                r"steht da|stehen da|sichtbar|zu sehen) ", True),
@@ -275,7 +276,9 @@ PHRASES: List[Phrase] = [
                  r"der gleiche|den gleichen|dem gleichen|gleichen?|selben?)" + TAIL, False),
         ("nein", r" (?:bis auf|ausser|außer|abgesehen von) (?:einen|einer|eins|einem|den|dem|die) ", False),
         ("nein", r" (?:verschiedene[nm]?|unterschiedliche[nm]?|andere[nm]?|zwei|mehrere|diverse) "
-                 r"(?:[a-z]+ )?(?:namen?|personen|inhaber[a-z]*|leute|familienmitglied[a-z]*) ", False),
+                 r"(?:[a-z]+ )?(?:namen?|personen|leute|familienmitglied[a-z]*) ", False),
+        # "zwei Inhaber" may be two owner links; different holders are not.
+        ("nein", r" (?:verschiedene[nm]?|unterschiedliche[nm]?|diverse) (?:vertrags)?inhaber[a-z]* ", False),
         ("nein", r" (?:auf|lauft|laufen|gehort|gehoren|gehört|gehören|in) " + OTHERS_GAP
                  + r"(?:meine[nmrs]? |unsere[nmrs]? |die |den |der |dem |einen |eine |einer |my |the )?" + FAMILY + r" ", False),
         ("nein", r" (?:von|vom) (?:meine[nmrs]? |unsere[nmrs]? |der |dem )?" + FAMILY + r" ", True),

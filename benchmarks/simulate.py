@@ -173,9 +173,21 @@ class Bank:
         return fitting
 
 
+# How often a customer has the facts told only in a description: most customers have
+# neither; in equal shares, every combination would be a former business customer.
+DESCRIBED_SHARE = {"only_user_possible": 0.2, "business_history": 0.1}
+
+
+def _weight(truth: Dict[str, str]) -> float:
+    weight = 1.0
+    for fact, share in DESCRIBED_SHARE.items():
+        weight *= share if truth.get(fact) == "ja" else 1 - share
+    return weight
+
+
 def situations(bank: Bank, count: int, seed: int) -> List[Situation]:
-    """Every fact combination in turn, each with a fitting opening and a style, until
-    `count` conversations; the same seed gives the same list."""
+    """Every fact combination once, the rest drawn as customers come (DESCRIBED_SHARE),
+    each with a fitting opening and a style; the same seed gives the same list."""
     rng = random.Random(seed)
     combos = []
     for values in itertools.product(*(FACT_VALUES[f] for f in ASKED_FACTS)):
@@ -187,9 +199,9 @@ def situations(bank: Bank, count: int, seed: int) -> List[Situation]:
             if possible and bank.fitting_openings(truth):
                 combos.append(truth)
     rng.shuffle(combos)
+    drawn = rng.choices(combos, weights=[_weight(c) for c in combos], k=max(count - len(combos), 0))
     result = []
-    for number in range(count):
-        truth = combos[number % len(combos)]
+    for number, truth in enumerate((combos + drawn)[:count]):
         opening = rng.choice(bank.fitting_openings(truth))
         style = STYLES[number % len(STYLES)]
         told = {k: str(v) for k, v in (opening.get("facts") or {}).items()}
