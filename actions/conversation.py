@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
 
+from actions import normaliser
 from actions.facts import INTENT_FACTS, facts_from_slots, is_known_value
 from actions.linking_rules import MissingFact, diagnose
-from actions import normaliser
 from actions.normaliser import Reading
 
 
@@ -22,7 +22,7 @@ class Message:
     text: str
     intent: Optional[str] = None
     # Exact fact values, as buttons send them ('/inform{"customer_type":"privat"}').
-    button_values: Mapping[str, str] = None
+    button_values: Optional[Mapping[str, str]] = None
 
     @property
     def is_button(self) -> bool:
@@ -38,10 +38,10 @@ class Turn:
 
 
 def _described(message: Message, reading: Reading, asked: Optional[str], first: bool) -> Dict[str, str]:
-    """What the kind of the message (its intent) tells: all of it for the first
-    description of the conversation. Later (also a correction after an answer), what the page shows for the answer to that question, and otherwise only what
-    the words say too ("Privatkunde, bei mir steht nur Nutzer", or a new description
-    instead of an answer): a short answer ("sogar mehrere") is often taken for a
+    """What the kind of the message (its intent) tells: all of it for the conversation's
+    first description. Later (a correction after an answer too), what the page shows when
+    that was the question, and otherwise only what the words say too ("Privatkunde, bei
+    mir steht nur Nutzer"): a short answer ("sogar mehrere") is often taken for a
     description. A question in between ("Wie bekomme ich einen Login?") or a non-answer
     tells nothing."""
     if reading.is_non_answer or (reading.question and asked):
@@ -84,8 +84,6 @@ def told_values(message: Message, reading: Reading, asked: Optional[str], first:
         # the page the intent guessed is left to the questions.
         values.pop("link_status", None)
         values.pop("number_shown", None)
-    if asked in values and asked in reading.unclear:
-        del values[asked]
     values.update(reading.values)
     for fact in reading.unclear:
         values.pop(fact, None)
