@@ -16,6 +16,8 @@ diagnosis or way forward was given, is recognised from the texts of domain.yml.
 import argparse
 import datetime
 import itertools
+import os
+import platform
 import random
 import statistics
 import sys
@@ -32,20 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actions.facts import FACT_SLOTS, facts_from_slots  # noqa: E402
-from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, diagnose  # noqa: E402
+from actions.linking_rules import DIAGNOSES_BY_ID, CustomerType, Diagnosis, LinkStatus, diagnose  # noqa: E402
 from benchmarks.report import work_folder, write_section  # noqa: E402
 
 BANK = ROOT / "tests/simulator/phrasings.yml"
 DOMAIN = ROOT / "domain.yml"
 ASKED_FACTS = ("customer_type", "has_login", "link_status", "number_shown", "same_name", "other_link")
 FACT_VALUES = {
-    "customer_type": ("privat", "geschaeft"),
-    "has_login": ("ja", "nein"),
-    "link_status": ("keine", "nur_nutzer", "gemischt", "inhaber_ohne_vertrag"),
-    "number_shown": ("ja", "nein"),
-    "same_name": ("ja", "nein"),
-    "other_link": ("ja", "nein"),
+    fact: ("ja", "nein") for fact in ("has_login", "number_shown", "same_name", "other_link")
 }
+FACT_VALUES["customer_type"] = tuple(value.value for value in CustomerType)
+FACT_VALUES["link_status"] = tuple(value.value for value in LinkStatus)
 # Told only in a description, never asked.
 DESCRIBED_FACTS = ("only_user_possible", "business_history")
 STYLES = (
@@ -415,9 +414,6 @@ def run(bot, count: int, seed: int, workers: int = 4) -> Summary:
 
 
 def report(summary: Summary, command: str) -> str:
-    import platform
-    import os
-
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failures = summary.failures
     lines = [
