@@ -1,6 +1,6 @@
-"""Own input channels for Messenger and Telegram.
+"""The project's input channels: REST, socketio, Messenger and Telegram.
 
-Rasa's stock connectors for both fall short (see ../shared/RASA-NOTES.md): Messenger's
+Rasa's stock connectors for Messenger and Telegram fall short (see ../shared/RASA-NOTES.md): Messenger's
 ignores the SHA-256 signature and answers bad signatures with 200 or 500, Telegram's needs
 the internet at server start and authenticates nothing. These connectors fail closed: a
 channel without its secrets rejects every webhook call instead of keeping Rasa from starting.
@@ -8,14 +8,11 @@ channel without its secrets rejects every webhook call instead of keeping Rasa f
 import hmac
 from typing import Any, Mapping, Optional
 
-# They speed up every Rasa server of the project, which all load this package.
-import channels.action_validation  # noqa: F401
-import channels.diet_inference  # noqa: F401
-import channels.event_lookup  # noqa: F401
-import channels.graph_runner  # noqa: F401
-import channels.model_loading  # noqa: F401
-import channels.sql_saving  # noqa: F401
-import channels.sqlite_tuning  # noqa: F401
+import rasa_patches
+
+# Rasa imports the channels from credentials.yml before it builds the agent: the one place
+# every Rasa server of the project passes through first.
+rasa_patches.apply()
 
 
 def credential(credentials: Optional[Mapping[str, Any]], key: str) -> str:

@@ -1,9 +1,12 @@
-"""channels/event_lookup.py: the same event classes as Rasa's own lookup, found faster."""
+"""rasa_patches/event_lookup.py: the same event classes as Rasa's own lookup, found faster."""
 import pytest
 
-import channels.event_lookup as event_lookup
+from rasa_patches import event_lookup
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
+import rasa_patches
+
+rasa_patches.apply()  # as every Rasa server of the project does
 
 
 def test_every_event_type_resolves_to_the_class_rasa_finds():

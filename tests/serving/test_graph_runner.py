@@ -1,4 +1,4 @@
-"""channels/graph_runner.py runs a model's graphs with the results dask gives."""
+"""rasa_patches/graph_runner.py runs a model's graphs with the results dask gives."""
 from pathlib import Path
 from unittest import mock
 
@@ -8,7 +8,10 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels import graph_runner
+from rasa_patches import graph_runner
+import rasa_patches
+
+rasa_patches.apply()  # as every Rasa server of the project does
 
 MODEL = Path(__file__).resolve().parents[2] / "models" / "kundencenter.tar.gz"
 CONVERSATIONS = [

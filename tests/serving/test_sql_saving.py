@@ -1,4 +1,4 @@
-"""channels/sql_saving.py stores the same rows as Rasa's own SQL tracker store, without the count."""
+"""rasa_patches/sql_saving.py stores the same rows as Rasa's own SQL tracker store, without the count."""
 import sqlite3
 import time
 from pathlib import Path
@@ -9,7 +9,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 
-from channels import sql_saving
+from rasa_patches import sql_saving
+import rasa_patches
+
+rasa_patches.apply()  # as every Rasa server of the project does
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = "sender_id, type_name, timestamp, intent_name, action_name, data"

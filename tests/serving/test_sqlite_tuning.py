@@ -1,11 +1,13 @@
-"""channels/sqlite_tuning.py: Rasa's SQLite tracker store writes ahead, and keeps what it wrote."""
+"""rasa_patches/sqlite_tuning.py: Rasa's SQLite tracker store writes ahead, and keeps what it wrote."""
 import sqlite3
 
-import channels  # noqa: F401  (as every Rasa server of the project loads it)
+import rasa_patches
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+rasa_patches.apply()  # as every Rasa server of the project does
 
 
 async def test_tracker_store_file_uses_the_write_ahead_log_and_keeps_events(tmp_path):

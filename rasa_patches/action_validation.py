@@ -4,8 +4,7 @@ Rasa 3.6 checks every action server response with `jsonschema.validate(...)`, wh
 checks the schema itself against its meta-schema, on every call. Profiled under load
 (`make bench-load`, py-spy), that was 67 % of the Rasa process's CPU; with the validator
 built once, CPU per message fell from 122 to 31 ms. Responses are checked against the same
-schema as before; an invalid one still fails with Rasa's own message. Imported by the
-channels package, which every Rasa server of this project loads through credentials.yml.
+schema as before; an invalid one still fails with Rasa's own message.
 """
 from jsonschema import validators
 from rasa.core.actions.action import RemoteAction
@@ -23,4 +22,5 @@ def _validate_action_result(self: RemoteAction, result) -> bool:
     return _rasa_validate_action_result(self, result)
 
 
-RemoteAction._validate_action_result = _validate_action_result
+def apply() -> None:
+    RemoteAction._validate_action_result = _validate_action_result

@@ -29,20 +29,22 @@ def _engine_kwargs(url) -> Dict[str, Any]:
     return kwargs
 
 
-rasa.core.tracker_store.create_engine_kwargs = _engine_kwargs
-
 
 def _pragma(connection, statement: str) -> None:
     if isinstance(connection, sqlite3.Connection):
         connection.execute(statement).close()
 
 
-# The file keeps its journal mode; each connection needs its own `synchronous`.
-@event.listens_for(Engine, "first_connect")
 def _write_ahead(connection, _record) -> None:
     _pragma(connection, "PRAGMA journal_mode=WAL")
 
 
-@event.listens_for(Engine, "connect")
 def _no_flush_per_commit(connection, _record) -> None:
     _pragma(connection, "PRAGMA synchronous=NORMAL")
+
+
+def apply() -> None:
+    rasa.core.tracker_store.create_engine_kwargs = _engine_kwargs
+    # The file keeps its journal mode; each connection needs its own `synchronous`.
+    event.listen(Engine, "first_connect", _write_ahead)
+    event.listen(Engine, "connect", _no_flush_per_commit)

@@ -103,6 +103,7 @@ def _row(sender_id: Text, event) -> dict:
     }
 
 
-SQLTrackerStore.retrieve = _retrieve
-TrackerStore.create_tracker = _create_tracker
-SQLTrackerStore.save = _save
+def apply() -> None:
+    SQLTrackerStore.retrieve = _retrieve
+    TrackerStore.create_tracker = _create_tracker
+    SQLTrackerStore.save = _save

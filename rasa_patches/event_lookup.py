@@ -24,4 +24,5 @@ def _resolve_by_type(
     return found
 
 
-Event.resolve_by_type = staticmethod(_resolve_by_type)
+def apply() -> None:
+    Event.resolve_by_type = staticmethod(_resolve_by_type)

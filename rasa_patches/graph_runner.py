@@ -5,8 +5,8 @@ times, each through `dask.get`, which orders and schedules the graph again each 
 cuts out the part needed for the targets again: 10 % of the Rasa process's CPU under load
 (`make bench-load`, py-spy), for graphs of a dozen nodes run on one thread. Here each
 needed node runs once, after the nodes it needs, with the same inputs and outputs as under
-dask (tests/serving/test_graph_runner.py). Only Rasa servers load this package: `rasa train`,
-`rasa test` and `make bench-nlu` keep dask.
+dask (tests/serving/test_graph_runner.py). Only Rasa servers apply it: `rasa train`, `rasa test`
+and `make bench-nlu` keep dask.
 """
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
@@ -61,4 +61,5 @@ def _run(
         raise GraphRunError("Error running runner.") from e
 
 
-DaskGraphRunner.run = _run
+def apply() -> None:
+    DaskGraphRunner.run = _run
