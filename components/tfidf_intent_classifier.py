@@ -1,0 +1,143 @@
+"""Intents from TF-IDF word and character n-grams and a logistic regression.
+
+Rasa's own LogisticRegressionClassifier takes its features from CountVectorsFeaturizer:
+raw counts, no TF-IDF weighting, no sublinear term frequency, and no regularisation
+strength to set. Customer messages are short answers and long pasted stories alike, and
+in long stories the few words that matter drown among counts of words that do not. This
+component fits scikit-learn's TfidfVectorizer (words, and character n-grams inside word
+boundaries for typos; umlauts folded as the normaliser folds them) and a LogisticRegression
+on the message text itself, so it needs no tokenizer, featurizer or spaCy model before it. The measurements
+that chose it and its settings are in config.yml and docs/benchmarks.md.
+"""
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import joblib
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+from actions.normaliser import fold_letters
+
+MODEL_FILE = "tfidf_intent_classifier.joblib"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+    """Predicts intents with a scikit-learn TF-IDF + LogisticRegression pipeline."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # "Geschäft", "Geschaeft" and "Geschaft" as one spelling, as the normaliser reads them.
+            "fold_spelling": True,
+            "word_ngrams": [1, 2],
+            "char_ngrams": [2, 5],
+            # Inverse regularisation strength of the LogisticRegression.
+            "C": 10.0,
+            # "balanced" weighs every intent alike however many examples it has.
+            "class_weight": None,
+            "ranking_length": 10,
+            "random_seed": 42,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn"]
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Optional[Pipeline] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._pipeline = pipeline
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def _new_pipeline(self) -> Pipeline:
+        def vectorizer(analyzer: Text, ngrams: List[int]) -> TfidfVectorizer:
+            return TfidfVectorizer(
+                analyzer=analyzer,
+                ngram_range=tuple(ngrams),
+                preprocessor=fold_letters if self._config["fold_spelling"] else str.lower,
+                sublinear_tf=True,
+            )
+
+        return make_pipeline(
+            make_union(
+                vectorizer("word", self._config["word_ngrams"]),
+                vectorizer("char_wb", self._config["char_ngrams"]),
+            ),
+            LogisticRegression(
+                C=self._config["C"],
+                class_weight=self._config["class_weight"],
+                max_iter=5000,
+                random_state=self._config["random_seed"],
+            ),
+        )
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        intents = {m.get(INTENT) for m in examples}
+        if len(intents) < 2:
+            # Nothing to tell apart; process() then leaves messages to the other classifiers.
+            return self._resource
+        self._pipeline = self._new_pipeline()
+        self._pipeline.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self._pipeline, Path(directory) / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = joblib.load(Path(directory) / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            # A model trained on one intent or none: as Rasa's classifiers do, no predictions.
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._pipeline is None:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        classes = self._pipeline.classes_
+        for message, probabilities in zip(messages, self._pipeline.predict_proba(texts)):
+            order = np.argsort(probabilities)[::-1][: self._config["ranking_length"]]
+            ranking = [
+                {"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order
+            ]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
