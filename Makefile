@@ -36,8 +36,8 @@ export SANIC_KEEP_ALIVE_TIMEOUT ?= 60
 # Browser origins allowed to call Rasa (the website chat), space-separated; never "*".
 RASA_CORS_ORIGINS ?= http://localhost:8080
 # Rasa refuses to start on an unset ${VAR} in credentials.yml; empty keeps a channel closed.
-CHANNEL_SECRETS := MESSENGER_VERIFY_TOKEN MESSENGER_APP_SECRET MESSENGER_PAGE_ACCESS_TOKEN \
-	MESSENGER_GRAPH_API_URL TELEGRAM_ACCESS_TOKEN TELEGRAM_SECRET_TOKEN TELEGRAM_API_URL
+# The names come from credentials.yml itself, their one home.
+CHANNEL_SECRETS := $(shell grep -o '$${[A-Z_]*}' credentials.yml | tr -d '$${}')
 $(foreach var,$(CHANNEL_SECRETS),$(eval export $(var) ?=))
 
 VENV := .venv
@@ -50,14 +50,10 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test browser test-scale bench-load bench-nlu nlu-validate simulate
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-scale bench-load bench-nlu nlu-validate simulate
 
-help:
-	@echo "make chat    talk to the bot in the terminal (sets everything up on first run)"
-	@echo "make serve   action server + Rasa HTTP API with the REST channel on localhost:$(RASA_PORT)"
-	@echo "make web     the website chat on http://localhost:$(WEB_PORT)"
-	@echo "make test    all tests"
-	@echo "make simulate  2,000+ simulated customer conversations against the bot"
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -75,26 +71,34 @@ $(VENV)/.spacy-de: $(VENV)/.installed tools/build_spacy_de.py
 	$(BIN)/pip install --quiet "$$($(BIN)/python tools/build_spacy_de.py build/spacy | tail -n 1)"
 	touch $@
 
-setup: $(VENV)/.spacy-de
+setup: $(VENV)/.spacy-de ## the virtualenv with the pinned stack and the German spaCy pipeline
 
 # Rasa skips training itself when the fingerprint of config, domain and data is unchanged.
-train: setup
-	$(RASA) train --quiet --fixed-model-name kundencenter
+# Its warnings (e.g. responses only the actions send) go to the log, not to the agent's screen.
+train: setup ## train the model when config, domain or data changed
+	@mkdir -p run; echo "Model: training if config, domain or data changed (log: run/train.log)"; \
+	  $(RASA) train --quiet --fixed-model-name kundencenter >run/train.log 2>&1 \
+	  || { tail -n 40 run/train.log; exit 1; }
 
-actions: setup
+actions: setup ## the action server alone
 	$(RASA) run actions --port $(ACTION_PORT)
 
 # SQLite does not create the folder of its file, and Rasa retries forever when it cannot open it.
-tracker-store-dir:
+tracker-store-dir: ## the folder of the SQLite tracker store
 	@[ "$(TRACKER_STORE_DIALECT)" != sqlite ] || mkdir -p "$(dir $(TRACKER_STORE_DB))"
 
-chat: train tracker-store-dir
-	@$(RASA) run actions --port $(ACTION_PORT) >/tmp/kundencenter-actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	  $(RASA) shell --interface $(RASA_INTERFACE) --port $(RASA_PORT)
+# The same servers as `make serve` (channels, patches, tracker store), their logs in run/, and
+# a terminal client on the REST channel (channels/terminal.py). Ctrl-C stops all of them.
+chat: train tracker-store-dir ## talk to the bot in the terminal, on the same servers as make serve
+	@mkdir -p run; \
+	  $(RASA) run actions --port $(ACTION_PORT) >run/actions.log 2>&1 & actions=$$!; \
+	  $(RASA) run --interface $(RASA_INTERFACE) --port $(RASA_PORT) --credentials credentials.yml \
+	    --endpoints endpoints.yml >run/rasa.log 2>&1 & rasa=$$!; \
+	  trap "kill $$actions $$rasa 2>/dev/null; wait $$actions $$rasa 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python -m channels.terminal --url http://$(RASA_INTERFACE):$(RASA_PORT)
 
 # The HTTP API answers only with the token RASA_API_TOKEN; when unset, a fresh one is shown.
-serve: train tracker-store-dir
+serve: train tracker-store-dir ## action server + Rasa HTTP API and all channels on localhost
 	@token="$${RASA_API_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"; \
 	  [ -n "$$RASA_API_TOKEN" ] || echo "RASA_API_TOKEN is not set; the API token of this run: $$token"; \
 	  $(RASA) run actions --port $(ACTION_PORT) & \
@@ -107,7 +111,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund
 
 # The socketio channel only, no HTTP API: the page needs nothing else.
-web: train tracker-store-dir web/node_modules/.package-lock.json
+web: train tracker-store-dir web/node_modules/.package-lock.json ## the website chat on http://localhost:8080 (WEB_PORT)
 	@$(RASA) run actions --port $(ACTION_PORT) & actions=$$!; \
 	  $(BIN)/python -m http.server $(WEB_PORT) --bind 127.0.0.1 --directory web >/dev/null 2>&1 & static=$$!; \
 	  trap "kill $$actions $$static 2>/dev/null" EXIT INT TERM; \
@@ -116,37 +120,42 @@ web: train tracker-store-dir web/node_modules/.package-lock.json
 	    --credentials credentials.yml --endpoints endpoints.yml
 
 # Debian's Chromium and its driver for the real-browser test.
-browser:
+browser: ## Debian's Chromium and chromedriver, when missing
 	@command -v chromedriver >/dev/null && command -v chromium >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 # pytest includes `rasa data validate` (tests/test_data_validate.py).
-test: train browser web/node_modules/.package-lock.json
+lint: setup ## ruff check and ruff format --check (settings in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint train browser web/node_modules/.package-lock.json ## lint, then every test (what CI runs)
 	$(BIN)/python -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
 
 # Two Rasa instances on one PostgreSQL tracker store and one Redis lock store (both installed
 # from Debian's packages when missing); one is killed in the middle of a form.
-test-scale: train
+test-scale: train ## two Rasa instances on PostgreSQL + Redis, one killed mid-form
 	$(BIN)/python -m pytest -m scale tests/scale
 
 # 50 concurrent REST conversations against this bot and the `rasa init` demo bot; writes the
 # section "Load (make bench-load)" of docs/benchmarks.md.
-bench-load: train
+bench-load: train ## 50 concurrent conversations against this bot and the rasa init bot
 	$(BIN)/python benchmarks/load.py
 
 # Over 2,000 whole customer conversations against the running bot, every fact combination of
 # the linking rules, the expected answer from the rules; writes "Customer simulator
 # (make simulate)" of docs/benchmarks.md. A fixed sample runs in make test.
-simulate: train
+simulate: train ## over 2,000 simulated customer conversations against the bot
 	$(BIN)/python benchmarks/simulate.py
 
-# This pipeline, Rasa's default one and a TF-IDF baseline on tests/nlu/holdout.yml; writes
-# the section "NLU (make bench-nlu)" of docs/benchmarks.md.
-bench-nlu: setup
+# This pipeline against the previous DIET one, Rasa's own classifiers and a TF-IDF baseline, on
+# tests/nlu/holdout.yml and tests/nlu/independent.yml: quality, training, parse and server
+# figures. Writes the section "NLU (make bench-nlu)" of docs/benchmarks.md.
+bench-nlu: setup ## this NLU against DIET, Rasa classifiers and a TF-IDF baseline
 	$(BIN)/python benchmarks/nlu.py
 
-# The same three trained on 80 % of data/nlu, scored on the other 20 %: where the settings of
-# config.yml are chosen, so that the holdout stays a test. Writes "NLU settings (make nlu-validate)".
-nlu-validate: setup
+# The same systems trained on 80 % of data/nlu, scored on the other 20 %: where settings may be
+# chosen, so that the test sets stay tests. Writes "NLU settings (make nlu-validate)".
+nlu-validate: setup ## the same on a validation split of data/nlu (where settings are chosen)
 	$(BIN)/python benchmarks/nlu.py --validate

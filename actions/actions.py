@@ -1,6 +1,7 @@
 """Rasa glue around the linking rules: the form asks what the rules miss, the diagnosis
 action answers with the texts of domain.yml.
 """
+
 import os
 from typing import Any, List, Mapping, Text
 
@@ -16,8 +17,6 @@ from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagn
 
 FORM = "diagnosis_form"
 
-# The answers whose goal is a Vertragsinhaber link get the picture of such a link.
-OWNER_LINK_GOAL = {"register_login", "link_as_owner", "replace_user_link", "replace_stale_owner_link"}
 # Where the website serves web/img; Messenger needs an address it can reach.
 PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "http://localhost:8080")
 
@@ -45,7 +44,9 @@ def _latest_message(tracker: Tracker) -> Message:
     return Message(
         text=latest.get("text") or "",
         intent=(latest.get("intent") or {}).get("name"),
-        button_values={e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e},
+        button_values={
+            e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e
+        },
     )
 
 
@@ -55,7 +56,9 @@ def _tells_new_facts(tracker: Tracker) -> bool:
     message = _latest_message(tracker)
     reading = normaliser.Reading() if message.is_button else normaliser.read(message.text)
     slots = tracker.current_slot_values()
-    return any(slots.get(fact) != value for fact, value in told_values(message, reading, None).items())
+    return any(
+        slots.get(fact) != value for fact, value in told_values(message, reading, None).items()
+    )
 
 
 class ValidateDiagnosisForm(FormValidationAction):
@@ -88,9 +91,15 @@ class ValidateDiagnosisForm(FormValidationAction):
         start, for the message that started it."""
         asked = tracker.get_slot("requested_slot")
         message = _latest_message(tracker)
-        reading = normaliser.Reading() if message.is_button else normaliser.read(message.text, asked)
+        reading = (
+            normaliser.Reading() if message.is_button else normaliser.read(message.text, asked)
+        )
         turn = take_turn(
-            tracker.current_slot_values(), asked, bool(tracker.get_slot("repeat_question")), message, reading
+            tracker.current_slot_values(),
+            asked,
+            bool(tracker.get_slot("repeat_question")),
+            message,
+            reading,
         )
         for response in turn.say:
             dispatcher.utter_message(response=response)
@@ -124,7 +133,7 @@ class ActionDiagnose(Action):
         )
         for note in outcome.notes:
             dispatcher.utter_message(response=f"note_{note}")
-        if outcome.id in OWNER_LINK_GOAL:
+        if outcome.shows_owner_link_picture:
             dispatcher.utter_message(response="picture_owner_link", public_url=PUBLIC_URL)
         dispatcher.utter_message(response="ask_helped")
         return [SlotSet("diagnosis", outcome.id)]

@@ -7,6 +7,7 @@ gives the article's way forward for that fact instead. A reply that is no answer
 nicht", a wish for a person, "das hilft nicht", a question, another topic) sets no fact
 for the question, but every fact it does state counts. Nothing here imports Rasa.
 """
+
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
@@ -37,7 +38,9 @@ class Turn:
     say: Tuple[str, ...] = ()  # responses before the next question
 
 
-def _described(message: Message, reading: Reading, asked: Optional[str], first: bool) -> Dict[str, str]:
+def _described(
+    message: Message, reading: Reading, asked: Optional[str], first: bool
+) -> Dict[str, str]:
     """What the kind of the message (its intent) tells: all of it for the conversation's
     first description. Later (a correction after an answer too), what the page shows when
     that was the question, and otherwise only what the words say too ("Privatkunde, bei
@@ -49,8 +52,11 @@ def _described(message: Message, reading: Reading, asked: Optional[str], first: 
     described = INTENT_FACTS.get(message.intent or "", {})
     if first:
         return dict(described)
-    return {fact: value for fact, value in described.items()
-            if (fact == asked == "link_status") or _words_say(message.text, fact, value)}
+    return {
+        fact: value
+        for fact, value in described.items()
+        if (fact == asked == "link_status") or _words_say(message.text, fact, value)
+    }
 
 
 # What the page shows, in words that say it: "Nutzer", "Inhaber", or a contract that is not
@@ -67,11 +73,16 @@ def _words_say(text: str, fact: str, value: str) -> bool:
     if fact == "only_user_possible":
         return " nutzer" in words
     if fact == "link_status":
-        return PAGE_SAYS.search(words) is not None and normaliser.read(text, fact).values.get(fact) == value
+        return (
+            PAGE_SAYS.search(words) is not None
+            and normaliser.read(text, fact).values.get(fact) == value
+        )
     return normaliser.read(text).values.get(fact) == value
 
 
-def told_values(message: Message, reading: Reading, asked: Optional[str], first: bool = False) -> Dict[str, str]:
+def told_values(
+    message: Message, reading: Reading, asked: Optional[str], first: bool = False
+) -> Dict[str, str]:
     """Every fact the message states, the words read before the kind of description;
     `first`: the conversation's first description."""
     if message.is_button:
@@ -96,14 +107,20 @@ def _why_not_answered(message: Message, reading: Reading, asked: str) -> Tuple[s
     if reading.unhelpful:
         return ("utter_sorry_unhelpful",)
     if asked in reading.unclear:
-        return ("utter_unclear_customer_type" if asked == "customer_type" else "utter_unclear_answer",)
+        return (
+            "utter_unclear_customer_type" if asked == "customer_type" else "utter_unclear_answer",
+        )
     if message.intent == "out_of_scope" and not reading.values:
         return ("utter_out_of_scope",)
     return ()
 
 
 def take_turn(
-    slots: Mapping[str, Any], asked: Optional[str], repeating: bool, message: Message, reading: Reading
+    slots: Mapping[str, Any],
+    asked: Optional[str],
+    repeating: bool,
+    message: Message,
+    reading: Reading,
 ) -> Turn:
     """`asked` is the fact the bot asked for last (None before the first question);
     `repeating` whether that question was already asked a second time."""

@@ -5,6 +5,7 @@ the intents and the buttons deliver ("ja", "privat", ...); the rules work on typ
 A value the rules do not know counts as not told yet, so a stray value never becomes a
 wrong answer.
 """
+
 from dataclasses import fields
 from typing import Any, Dict, Mapping, Optional
 

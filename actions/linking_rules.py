@@ -8,6 +8,7 @@ can be read side by side with it. Nothing here imports Rasa.
 Steps, notes and hand-overs are keys, not texts: the wording lives in domain.yml
 (`step_<key>`, `note_<key>`, `handover_<key>`).
 """
+
 from dataclasses import dataclass
 from enum import Enum
 from typing import Optional, Tuple, Union
@@ -55,6 +56,8 @@ class Diagnosis:
     links: Tuple[str, ...]
     handover: str
     notes: Tuple[str, ...] = ()
+    # The goal is a Vertragsinhaber link: the answer shows what one looks like.
+    shows_owner_link_picture: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ REGISTER_LOGIN = Diagnosis(
     links=(KUNDENCENTER_URL, LOGIN_LINKS_URL),
     notes=("all_contracts_linked",),
     handover="owner_link_failed",
+    shows_owner_link_picture=True,
 )
 # Bullet 1: no Mobilfunkvertrag shown yet.
 LINK_AS_OWNER = Diagnosis(
@@ -88,6 +92,7 @@ LINK_AS_OWNER = Diagnosis(
     links=(LOGIN_LINKS_URL,),
     notes=("all_contracts_linked",),
     handover="owner_link_failed",
+    shows_owner_link_picture=True,
 )
 # Bullet 2: "Nutzer" in front of every contract, no Vertragsinhaber.
 REPLACE_USER_LINK = Diagnosis(
@@ -96,6 +101,7 @@ REPLACE_USER_LINK = Diagnosis(
     links=(DELETE_LINK_URL, LOGIN_LINKS_URL),
     notes=("all_contracts_linked",),
     handover="owner_link_failed",
+    shows_owner_link_picture=True,
 )
 # Bullet 3: several Kundennummern, all contracts in one name.
 MERGE_CUSTOMER_NUMBERS = Diagnosis(
@@ -117,6 +123,7 @@ REPLACE_STALE_OWNER_LINK = Diagnosis(
     steps=("delete_stale_owner_link", "open_login_links", "link_current_contract"),
     links=(DELETE_LINK_URL, LOGIN_LINKS_URL),
     handover="owner_link_failed",
+    shows_owner_link_picture=True,
 )
 # Bullet 5: a Nutzer link without Rufnummer and Tarifname.
 BUSINESS_CONTRACT_SUSPECTED = Diagnosis(

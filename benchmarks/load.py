@@ -15,6 +15,7 @@ Writes the section "Load (make bench-load)" of docs/benchmarks.md (other section
 and prints the table. Only loopback is ever contacted. No timed assertions: the targets are
 reported, not enforced.
 """
+
 import argparse
 import asyncio
 import datetime
@@ -36,10 +37,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.report import work_folder, write_section  # noqa: E402
 from tests.bot_server import BIN, Bot, free_port  # noqa: E402
 from tests.e2e.test_conversations import CONVERSATIONS  # noqa: E402
 from tests.tracker_check import bot_replies, user_texts  # noqa: E402
-from benchmarks.report import work_folder, write_section  # noqa: E402
 
 SECTION = "Load (make bench-load)"
 COMMAND = "make bench-load"
@@ -90,6 +91,7 @@ def percentile(values: Sequence[float], p: float) -> float:
 @dataclass(frozen=True)
 class Subject:
     """One bot under test: its server, its conversations, how a failed answer looks."""
+
     name: str
     bot: Bot
     result: Result
@@ -98,6 +100,7 @@ class Subject:
 
 
 # --- the two bots ---------------------------------------------------------------------
+
 
 class DemoBot(Bot):
     """`rasa init`'s demo bot from its own folder: stock REST channel, in-memory tracker
@@ -108,22 +111,19 @@ class DemoBot(Bot):
         self.project = project
 
     def start_rasa(self) -> None:
-        self._start("rasa", [
-            str(BIN / "rasa"), "run", "--enable-api", f"--auth-token={self.token}",
-            "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-            "--credentials", str(self.project / "credentials.yml"),
-            "--endpoints", str(self.project / "endpoints.yml"),
-            "--model", str(self.project / "models"),
-        ])
-        self._wait(f"{self.url}/status?token={self.token}", "rasa")
+        super().start_rasa(self.project)
 
 
 def train_demo_bot(folder: Path, log: Path) -> None:
     with open(log, "ab") as out:
-        subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
-                       cwd=folder, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-                                        "TF_CPP_MIN_LOG_LEVEL": "2"},
-                       stdout=out, stderr=subprocess.STDOUT, check=True)
+        subprocess.run(
+            [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
+            cwd=folder,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
 
 
 def start_timed(bot: Bot, first_message: str) -> float:
@@ -144,7 +144,9 @@ def our_conversations(prefix: str, count: int) -> List[Conversation]:
 
 def demo_conversations(prefix: str, ours: Sequence[Conversation]) -> List[Conversation]:
     """As many demo conversations as ours, each with as many messages."""
-    return [Conversation(f"{prefix}-{i}", DEMO_MESSAGES[:len(c.messages)]) for i, c in enumerate(ours)]
+    return [
+        Conversation(f"{prefix}-{i}", DEMO_MESSAGES[: len(c.messages)]) for i, c in enumerate(ours)
+    ]
 
 
 def technical_problem_text() -> Optional[str]:
@@ -155,6 +157,7 @@ def technical_problem_text() -> Optional[str]:
 
 
 # --- load -----------------------------------------------------------------------------
+
 
 def rss_mib(pid: int) -> float:
     """Resident memory of one process from /proc (no psutil: rasa 3.6 does not bring it)."""
@@ -185,7 +188,9 @@ class ProcessMeter:
 
     def _sample(self) -> None:
         for name, pid in self.pids.items():
-            self.result.peak_rss_mib[name] = max(self.result.peak_rss_mib.get(name, 0.0), rss_mib(pid))
+            self.result.peak_rss_mib[name] = max(
+                self.result.peak_rss_mib.get(name, 0.0), rss_mib(pid)
+            )
 
     def _run(self) -> None:
         while not self._stop.wait(0.25):
@@ -209,14 +214,22 @@ class ProcessMeter:
 FailureCheck = Callable[[List[dict]], bool]
 
 
-async def run_conversation(session: aiohttp.ClientSession, url: str, conversation: Conversation,
-                           latencies_ms: List[float], result: Result, is_failure: FailureCheck) -> int:
+async def run_conversation(
+    session: aiohttp.ClientSession,
+    url: str,
+    conversation: Conversation,
+    latencies_ms: List[float],
+    result: Result,
+    is_failure: FailureCheck,
+) -> int:
     """Send the messages one after the other; return the number of replies received."""
     replies_received = 0
     for message in conversation.messages:
         started = time.perf_counter()
         try:
-            async with session.post(url, json={"sender": conversation.sender, "message": message}) as response:
+            async with session.post(
+                url, json={"sender": conversation.sender, "message": message}
+            ) as response:
                 replies = await response.json(content_type=None) if response.status == 200 else None
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             replies = None
@@ -228,41 +241,65 @@ async def run_conversation(session: aiohttp.ClientSession, url: str, conversatio
     return replies_received
 
 
-async def send(bot: Bot, conversations: Sequence[Conversation], latencies_ms: List[float],
-               result: Result, is_failure: FailureCheck, concurrent: bool) -> List[int]:
+async def send(
+    bot: Bot,
+    conversations: Sequence[Conversation],
+    latencies_ms: List[float],
+    result: Result,
+    is_failure: FailureCheck,
+    concurrent: bool,
+) -> List[int]:
     """All conversations at once, or one after the other; replies received per conversation."""
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=aiohttp.TCPConnector(limit=0)
+    ) as session:
         url = f"{bot.url}/webhooks/rest/webhook"
-        runs = [run_conversation(session, url, c, latencies_ms, result, is_failure) for c in conversations]
+        runs = [
+            run_conversation(session, url, c, latencies_ms, result, is_failure)
+            for c in conversations
+        ]
         if concurrent:
             return list(await asyncio.gather(*runs))
         return [await run for run in runs]
 
 
-def check_trackers(bot: Bot, conversations: Sequence[Conversation], replies: Sequence[int],
-                   result: Result) -> None:
+def check_trackers(
+    bot: Bot, conversations: Sequence[Conversation], replies: Sequence[int], result: Result
+) -> None:
     """Count what the tracker store lost: a user event per message sent, bot events for
     every reply received; and whether each conversation ended in its diagnosis."""
     for conversation, replies_received in zip(conversations, replies):
         tracker = bot.tracker(conversation.sender)
-        result.lost_events += max(0, len(conversation.messages) - len(user_texts(tracker["events"])))
+        result.lost_events += max(
+            0, len(conversation.messages) - len(user_texts(tracker["events"]))
+        )
         result.lost_events += max(0, replies_received - len(bot_replies(tracker["events"])))
         if conversation.diagnosis and tracker["slots"].get("diagnosis") != conversation.diagnosis:
             result.wrong_answers += 1
 
 
-def one_at_a_time(bot: Bot, conversations: Sequence[Conversation], result: Result,
-                  is_failure: FailureCheck, latencies_ms: List[float]) -> None:
-    replies = asyncio.run(send(bot, conversations, latencies_ms, result, is_failure, concurrent=False))
+def one_at_a_time(
+    bot: Bot,
+    conversations: Sequence[Conversation],
+    result: Result,
+    is_failure: FailureCheck,
+    latencies_ms: List[float],
+) -> None:
+    replies = asyncio.run(
+        send(bot, conversations, latencies_ms, result, is_failure, concurrent=False)
+    )
     check_trackers(bot, conversations, replies, result)
 
 
-def under_load(bot: Bot, conversations: Sequence[Conversation], result: Result,
-               is_failure: FailureCheck) -> None:
+def under_load(
+    bot: Bot, conversations: Sequence[Conversation], result: Result, is_failure: FailureCheck
+) -> None:
     with ProcessMeter(bot, result):
         started = time.perf_counter()
-        replies = asyncio.run(send(bot, conversations, result.latencies_ms, result, is_failure, concurrent=True))
+        replies = asyncio.run(
+            send(bot, conversations, result.latencies_ms, result, is_failure, concurrent=True)
+        )
         result.seconds += time.perf_counter() - started
     result.messages += sum(len(c.messages) for c in conversations)
     check_trackers(bot, conversations, replies, result)
@@ -270,9 +307,10 @@ def under_load(bot: Bot, conversations: Sequence[Conversation], result: Result,
 
 # --- report ---------------------------------------------------------------------------
 
+
 def machine() -> str:
     memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
-    gib = int(memory.group(1)) / 1024 ** 2 if memory else float("nan")
+    gib = int(memory.group(1)) / 1024**2 if memory else float("nan")
     uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     return f"`{uname}`, nproc {nproc}, {gib:.1f} GiB memory"
@@ -296,18 +334,50 @@ def table(ours: Result, demo: Result) -> str:
         "|---|---:|---:|---:|",
         row("messages under load", ours.messages, demo.messages, with_ratio=False),
         row("messages/s", ours.per_second, demo.per_second, 1),
-        *(row(f"latency p{p} per message (ms)", percentile(ours.latencies_ms, p),
-              percentile(demo.latencies_ms, p)) for p in (50, 95, 99)),
-        row("latency p50, one conversation at a time (ms)", percentile(ours.single_latencies_ms, 50),
-            percentile(demo.single_latencies_ms, 50)),
-        row("CPU per message, Rasa (ms)", ours.cpu_ms_per_message("rasa"), demo.cpu_ms_per_message("rasa")),
-        row("CPU per message, action server (ms)", ours.cpu_ms_per_message("actions"), nan, with_ratio=False),
+        *(
+            row(
+                f"latency p{p} per message (ms)",
+                percentile(ours.latencies_ms, p),
+                percentile(demo.latencies_ms, p),
+            )
+            for p in (50, 95, 99)
+        ),
+        row(
+            "latency p50, one conversation at a time (ms)",
+            percentile(ours.single_latencies_ms, 50),
+            percentile(demo.single_latencies_ms, 50),
+        ),
+        row(
+            "CPU per message, Rasa (ms)",
+            ours.cpu_ms_per_message("rasa"),
+            demo.cpu_ms_per_message("rasa"),
+        ),
+        row(
+            "CPU per message, action server (ms)",
+            ours.cpu_ms_per_message("actions"),
+            nan,
+            with_ratio=False,
+        ),
         row("errors", ours.errors, demo.errors, with_ratio=False),
         row("lost events", ours.lost_events, demo.lost_events, with_ratio=False),
         row("wrong diagnoses", ours.wrong_answers, nan, with_ratio=False),
-        row("RSS peak, Rasa (MiB)", ours.peak_rss_mib.get("rasa", nan), demo.peak_rss_mib.get("rasa", nan)),
-        row("RSS peak, action server (MiB)", ours.peak_rss_mib.get("actions", nan), nan, with_ratio=False),
-        row("server start to first answer (s)", ours.start_to_first_answer_s, demo.start_to_first_answer_s, 1),
+        row(
+            "RSS peak, Rasa (MiB)",
+            ours.peak_rss_mib.get("rasa", nan),
+            demo.peak_rss_mib.get("rasa", nan),
+        ),
+        row(
+            "RSS peak, action server (MiB)",
+            ours.peak_rss_mib.get("actions", nan),
+            nan,
+            with_ratio=False,
+        ),
+        row(
+            "server start to first answer (s)",
+            ours.start_to_first_answer_s,
+            demo.start_to_first_answer_s,
+            1,
+        ),
     ]
     return "\n".join(lines)
 
@@ -317,7 +387,10 @@ def verdict(ours: Result, demo: Result) -> str:
         ("0 errors", ours.errors == 0),
         ("0 lost events", ours.lost_events == 0),
         ("0 wrong diagnoses", ours.wrong_answers == 0),
-        ("p95 at most 1.0x the demo's", percentile(ours.latencies_ms, 95) <= percentile(demo.latencies_ms, 95)),
+        (
+            "p95 at most 1.0x the demo's",
+            percentile(ours.latencies_ms, 95) <= percentile(demo.latencies_ms, 95),
+        ),
         ("start to first answer under 30 s", ours.start_to_first_answer_s < 30),
     ]
     return "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks)
@@ -325,34 +398,37 @@ def verdict(ours: Result, demo: Result) -> str:
 
 def section(ours: Result, demo: Result, args: argparse.Namespace, per_round: int) -> str:
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    return "\n".join([
-        f"## {SECTION}",
-        "",
-        f"- Date: {now}",
-        f"- Machine: {machine()}; load average before the run: {args.load_before}",
-        f"- Command: `{COMMAND}` (= `.venv/bin/python benchmarks/load.py --conversations "
-        f"{args.conversations} --rounds {args.rounds}`)",
-        f"- Load: {args.conversations} concurrent conversations over the REST channel, {args.rounds} "
-        f"rounds per bot, the bots alternating; {per_round} messages per round and bot. This bot: "
-        "\"Hallo\", then a conversation of tests/e2e/test_conversations.py up to its diagnosis. "
-        "Demo bot: greet/mood messages, as many per conversation. Before the load, each of "
-        f"{len(CONVERSATIONS)} conversations once to warm up (not in the latencies), then once "
-        "more one at a time (the row \"one conversation at a time\").",
-        "- This bot: action server + `rasa run`, SQLite tracker store, in-memory lock store "
-        "(the default profile of endpoints.yml). Demo bot (`rasa init --no-prompt`): in-memory "
-        "tracker store, no action server. Start to first answer: from starting `rasa run` "
-        "(the action server already up) to the first REST answer.",
-        "- Lost events: messages sent without their user event in the tracker, plus replies "
-        "received that the tracker's bot events do not account for (tests/tracker_check.py).",
-        f"- Targets: {TARGETS}.",
-        f"- Result: {verdict(ours, demo)}.",
-        "",
-        table(ours, demo),
-        "",
-    ])
+    return "\n".join(
+        [
+            f"## {SECTION}",
+            "",
+            f"- Date: {now}",
+            f"- Machine: {machine()}; load average before the run: {args.load_before}",
+            f"- Command: `{COMMAND}` (= `.venv/bin/python benchmarks/load.py --conversations "
+            f"{args.conversations} --rounds {args.rounds}`)",
+            f"- Load: {args.conversations} concurrent conversations over the REST channel, {args.rounds} "
+            f"rounds per bot, the bots alternating; {per_round} messages per round and bot. This bot: "
+            '"Hallo", then a conversation of tests/e2e/test_conversations.py up to its diagnosis. '
+            "Demo bot: greet/mood messages, as many per conversation. Before the load, each of "
+            f"{len(CONVERSATIONS)} conversations once to warm up (not in the latencies), then once "
+            'more one at a time (the row "one conversation at a time").',
+            "- This bot: action server + `rasa run`, SQLite tracker store, in-memory lock store "
+            "(the default profile of endpoints.yml). Demo bot (`rasa init --no-prompt`): in-memory "
+            "tracker store, no action server. Start to first answer: from starting `rasa run` "
+            "(the action server already up) to the first REST answer.",
+            "- Lost events: messages sent without their user event in the tracker, plus replies "
+            "received that the tracker's bot events do not account for (tests/tracker_check.py).",
+            f"- Targets: {TARGETS}.",
+            f"- Result: {verdict(ours, demo)}.",
+            "",
+            table(ours, demo),
+            "",
+        ]
+    )
 
 
 # --- main -----------------------------------------------------------------------------
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -370,12 +446,20 @@ def main() -> int:
         (work / "demo" / "project").mkdir(parents=True)
         token = secrets.token_urlsafe(24)
         apology = technical_problem_text()
-        ours = Subject("this bot", Bot(free_port(), free_port(), token, work / "ours"), Result(),
-                       our_conversations,
-                       lambda replies: apology is not None and any(r.get("text") == apology for r in replies))
-        demo = Subject("the demo bot", DemoBot(work / "demo" / "project", free_port(), token, work / "demo"),
-                       Result(), lambda prefix, count: demo_conversations(prefix, our_conversations(prefix, count)),
-                       lambda replies: False)
+        ours = Subject(
+            "this bot",
+            Bot(free_port(), free_port(), token, work / "ours"),
+            Result(),
+            our_conversations,
+            lambda replies: apology is not None and any(r.get("text") == apology for r in replies),
+        )
+        demo = Subject(
+            "the demo bot",
+            DemoBot(work / "demo" / "project", free_port(), token, work / "demo"),
+            Result(),
+            lambda prefix, count: demo_conversations(prefix, our_conversations(prefix, count)),
+            lambda replies: False,
+        )
         try:
             print("training the demo bot (rasa init) ...", flush=True)
             train_demo_bot(demo.bot.project, work / "demo" / "init.log")
@@ -384,19 +468,33 @@ def main() -> int:
                 print(f"starting {subject.name} ...", flush=True)
                 first_message = subject.conversations("start", 1)[0].messages[0]
                 subject.result.start_to_first_answer_s = start_timed(subject.bot, first_message)
-                print(f"  first answer after {subject.result.start_to_first_answer_s:.1f} s", flush=True)
+                print(
+                    f"  first answer after {subject.result.start_to_first_answer_s:.1f} s",
+                    flush=True,
+                )
 
             for subject in (ours, demo):
-                for prefix, latencies in (("warmup", []), ("single", subject.result.single_latencies_ms)):
-                    conversations = subject.conversations(f"{prefix}-{secrets.token_hex(3)}", len(CONVERSATIONS))
-                    one_at_a_time(subject.bot, conversations, subject.result, subject.is_failure, latencies)
+                for prefix, latencies in (
+                    ("warmup", []),
+                    ("single", subject.result.single_latencies_ms),
+                ):
+                    conversations = subject.conversations(
+                        f"{prefix}-{secrets.token_hex(3)}", len(CONVERSATIONS)
+                    )
+                    one_at_a_time(
+                        subject.bot, conversations, subject.result, subject.is_failure, latencies
+                    )
 
             per_round = 0
             for round_number in range(args.rounds):
-                print(f"round {round_number + 1}/{args.rounds}: {args.conversations} conversations per bot", flush=True)
+                print(
+                    f"round {round_number + 1}/{args.rounds}: {args.conversations} conversations per bot",
+                    flush=True,
+                )
                 for subject in (ours, demo):
-                    conversations = subject.conversations(f"load{round_number}-{secrets.token_hex(3)}",
-                                                          args.conversations)
+                    conversations = subject.conversations(
+                        f"load{round_number}-{secrets.token_hex(3)}", args.conversations
+                    )
                     per_round = sum(len(c.messages) for c in conversations)
                     under_load(subject.bot, conversations, subject.result, subject.is_failure)
 

@@ -1,4 +1,5 @@
 """docs/benchmarks.md: one section per benchmark, each rewritten by its own run."""
+
 import re
 import shutil
 import sys

@@ -13,6 +13,7 @@ diagnosis or way forward was given, is recognised from the texts of domain.yml.
     make simulate                    # the full run, writes docs/benchmarks.md
     python benchmarks/simulate.py --conversations 100 --no-write
 """
+
 import argparse
 import datetime
 import itertools
@@ -39,7 +40,14 @@ from benchmarks.report import work_folder, write_section  # noqa: E402
 
 BANK = ROOT / "tests/simulator/phrasings.yml"
 DOMAIN = ROOT / "domain.yml"
-ASKED_FACTS = ("customer_type", "has_login", "link_status", "number_shown", "same_name", "other_link")
+ASKED_FACTS = (
+    "customer_type",
+    "has_login",
+    "link_status",
+    "number_shown",
+    "same_name",
+    "other_link",
+)
 FACT_VALUES = {
     fact: ("ja", "nein") for fact in ("has_login", "number_shown", "same_name", "other_link")
 }
@@ -48,8 +56,19 @@ FACT_VALUES["link_status"] = tuple(value.value for value in LinkStatus)
 # Told only in a description, never asked.
 DESCRIBED_FACTS = ("only_user_possible", "business_history")
 STYLES = (
-    "short", "sentence", "button", "mixed", "dont_know_first", "question_between", "person_between",
-    "unhelpful_between", "two_facts", "told_before", "correction", "never_knows", "unclear_type",
+    "short",
+    "sentence",
+    "button",
+    "mixed",
+    "dont_know_first",
+    "question_between",
+    "person_between",
+    "unhelpful_between",
+    "two_facts",
+    "told_before",
+    "correction",
+    "never_knows",
+    "unclear_type",
 )
 MAX_TURNS = 14
 
@@ -97,12 +116,18 @@ class Transcript:
         return self.outcome == self.expected
 
     def show(self) -> str:
-        understood = "first message understood" if self.opening_understood else "first message misread"
-        lines = [f"- style {self.situation.style}, {understood}, truth {self.situation.truth}: expected "
-                 f"{self.expected[0]} {self.expected[1]}, got {self.outcome[0]} {self.outcome[1]}"]
+        understood = (
+            "first message understood" if self.opening_understood else "first message misread"
+        )
+        lines = [
+            f"- style {self.situation.style}, {understood}, truth {self.situation.truth}: expected "
+            f"{self.expected[0]} {self.expected[1]}, got {self.outcome[0]} {self.outcome[1]}"
+        ]
         for said, replies in self.turns:
             lines.append(f"    customer: {said}")
-            lines.extend(f"    bot: {(reply.splitlines() or ['<picture>'])[0][:110]}" for reply in replies)
+            lines.extend(
+                f"    bot: {(reply.splitlines() or ['<picture>'])[0][:110]}" for reply in replies
+            )
         return "\n".join(lines)
 
 
@@ -254,7 +279,9 @@ class Customer:
             return None
         # A customer corrects what the answer rested on, not a fact nobody talked about.
         _, known = walk_rules(self.told_unasked, self.truth)
-        correctable = [f for f in ("customer_type", "same_name", "number_shown", "has_login") if f in known]
+        correctable = [
+            f for f in ("customer_type", "same_name", "number_shown", "has_login") if f in known
+        ]
         if not correctable:
             return None
         fact = self.rng.choice(correctable)
@@ -285,7 +312,9 @@ class Customer:
             for button in self.texts.buttons.get(question_text, []):
                 if _button_says(button["payload"], fact, value):
                     return button["payload"].replace("{{", "{").replace("}}", "}")
-        kind = {"short": "short", "sentence": "statement"}.get(style) or self.rng.choice(["short", "statement"])
+        kind = {"short": "short", "sentence": "statement"}.get(style) or self.rng.choice(
+            ["short", "statement"]
+        )
         answer = self.bank.answer(self.rng, fact, value, kind)
         if style == "two_facts" and not self.told_extra:
             # The first answer also tells a fact the bot has not asked for.
@@ -300,8 +329,10 @@ class Customer:
 
 def _button_says(payload: str, fact: str, value: str) -> bool:
     by_intent = {
-        "keine": "/contract_not_shown", "nur_nutzer": "/linked_only_as_user",
-        "gemischt": "/contracts_partially_shown", "inhaber_ohne_vertrag": "/owner_link_without_active_contracts",
+        "keine": "/contract_not_shown",
+        "nur_nutzer": "/linked_only_as_user",
+        "gemischt": "/contracts_partially_shown",
+        "inhaber_ohne_vertrag": "/owner_link_without_active_contracts",
     }
     if fact == "link_status":
         return payload == by_intent[value]
@@ -311,7 +342,9 @@ def _button_says(payload: str, fact: str, value: str) -> bool:
 def _understood(slots: Dict[str, object], customer: "Customer") -> bool:
     """Exactly the facts the first message said, with their values."""
     told = customer.told_unasked
-    return all(slots.get(f) == told.get(f) for f in FACT_SLOTS if slots.get(f) is not None or f in told)
+    return all(
+        slots.get(f) == told.get(f) for f in FACT_SLOTS if slots.get(f) is not None or f in told
+    )
 
 
 def play(bot, situation: Situation, bank: Bank, texts: BotTexts) -> Transcript:
@@ -331,7 +364,8 @@ def play(bot, situation: Situation, bank: Bank, texts: BotTexts) -> Transcript:
         kind, what = texts.read(replies)
         if len(transcript.turns) == 1:
             transcript.opening_understood = kind in ("ask", "diagnosis") and _understood(
-                bot.tracker(sender)["slots"], customer)
+                bot.tracker(sender)["slots"], customer
+            )
         if kind == "diagnosis" and not transcript.customer_turns_to_answer:
             transcript.customer_turns_to_answer = len(transcript.turns)
         if kind == "diagnosis":
@@ -399,7 +433,9 @@ class Summary:
         for style in STYLES:
             of_style = [t for t in self.transcripts if t.situation.style == style]
             if of_style:
-                lines.append(f"| {style} | {len(of_style)} | {sum(t.right for t in of_style) / len(of_style):.1%} |")
+                lines.append(
+                    f"| {style} | {len(of_style)} | {sum(t.right for t in of_style) / len(of_style):.1%} |"
+                )
         return lines
 
 
@@ -438,7 +474,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=2100)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only, leave docs/benchmarks.md"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bot's logs")
     args = parser.parse_args()
 

@@ -5,14 +5,54 @@ ignores the SHA-256 signature and answers bad signatures with 200 or 500, Telegr
 the internet at server start and authenticates nothing. These connectors fail closed: a
 channel without its secrets rejects every webhook call instead of keeping Rasa from starting.
 """
+
 import hmac
+import logging
 from typing import Any, Mapping, Optional
 
-import rasa_patches
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
-# Rasa imports the channels from credentials.yml before it builds the agent: the one place
-# every Rasa server of the project passes through first.
-rasa_patches.apply()
+logger = logging.getLogger(__name__)
+
+
+def webhook_blueprint(name: str) -> Blueprint:
+    """A connector's blueprint with the health route every channel answers: GET / is 200.
+
+    Applies rasa_patches first: Rasa builds the blueprints of the channels in
+    credentials.yml before it loads the agent, so every Rasa server of the project runs
+    patched from its first message.
+    """
+    prepare_rasa()
+    webhook = Blueprint(name, __name__)
+
+    @webhook.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return webhook
+
+
+def warn_if_missing(channel: str, credentials: Mapping[str, str]) -> bool:
+    """Logs which credentials (key in credentials.yml: value) of a channel are empty."""
+    missing = [key for key, value in credentials.items() if not value]
+    if missing:
+        logger.warning(
+            "%s channel rejects every webhook call: credentials %s empty.",
+            channel,
+            ", ".join(missing),
+        )
+    return bool(missing)
+
+
+def prepare_rasa() -> None:
+    """Applies rasa_patches; every connector calls it when Rasa builds its blueprint."""
+    # Imported here: the terminal client (channels/terminal.py) is no Rasa server and
+    # should not wait for the Rasa internals the patches import.
+    import rasa_patches
+
+    rasa_patches.apply()
 
 
 def credential(credentials: Optional[Mapping[str, Any]], key: str) -> str:

@@ -9,6 +9,7 @@ almost without interruption; throughput stays the same, as the CPU is the limit 
 way, and the slowest answers come much sooner (p95 1.5 s, 2, 4 and 6 measured alike).
 More than one admitted keeps the CPU busy while a message waits for the action server.
 """
+
 import asyncio
 import os
 from contextlib import asynccontextmanager

@@ -5,6 +5,7 @@ here logs a URL or an exception text without removing them first. A failed send 
 logged and reported as False rather than raised: one lost reply must not keep the
 rest of the answer, or the processing of the customer's message, from going through.
 """
+
 import asyncio
 import logging
 from typing import Any, Dict, Iterable, Optional

@@ -8,6 +8,7 @@ between its lines, and only a line that alone exceeds it between words.
 Lengths are counted in UTF-16 code units: Telegram counts its limits that way, and for
 Messenger it is never less than the count of characters, so a cut is never too late.
 """
+
 import re
 from typing import Iterable, List, Tuple
 

@@ -4,6 +4,7 @@ Used in credentials.yml as `channels.messenger.MessengerInput:` with the keys `v
 `secret`, `page-access-token` and `graph-api-url`; the webhook is
 `/webhooks/messenger/webhook`.
 """
+
 import hashlib
 import hmac
 import json
@@ -17,9 +18,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import credential, same_secret
+from channels import credential, same_secret, warn_if_missing, webhook_blueprint
 from channels.api_client import JsonApi
-from channels.faults import answer
+from channels.delivery import deliver
 from channels.limits import split_text, truncate
 
 logger = logging.getLogger(__name__)
@@ -200,20 +201,14 @@ class MessengerInput(InputChannel):
             (graph_api_url or "").strip() or DEFAULT_GRAPH_API_URL,
             [self.page_access_token, self.secret, self.graph_params["appsecret_proof"]],
         )
-        missing = [
-            key
-            for key, value in (
-                ("verify", self.verify),
-                ("secret", self.secret),
-                ("page-access-token", self.page_access_token),
-            )
-            if not value
-        ]
-        if missing:
-            logger.warning(
-                "Messenger channel rejects every webhook call: credentials %s empty.",
-                ", ".join(missing),
-            )
+        warn_if_missing(
+            "Messenger",
+            {
+                "verify": self.verify,
+                "secret": self.secret,
+                "page-access-token": self.page_access_token,
+            },
+        )
 
     @property
     def accepts_messages(self) -> bool:
@@ -224,14 +219,8 @@ class MessengerInput(InputChannel):
             return None
         return MessengerOutput(self.api, self.graph_params)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        webhook = Blueprint("messenger_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = webhook_blueprint("messenger_webhook")
 
         @webhook.route("/webhook", methods=["GET"])
         async def verify_webhook(request: Request) -> HTTPResponse:
@@ -260,9 +249,7 @@ class MessengerInput(InputChannel):
             async with self.api.session() as session:
                 output = MessengerOutput(self.api, self.graph_params, session)
                 for sender_id, text in messages:
-                    await _handle(
-                        on_new_message, output, sender_id, text, request.app.ctx.agent
-                    )
+                    await _handle(on_new_message, output, sender_id, text, request.app.ctx.agent)
             return response.text("EVENT_RECEIVED")
 
         return webhook
@@ -316,4 +303,4 @@ async def _handle(
     # Meta redelivers an event that is not answered with 200, and a redelivery would
     # fail the same way; so a failure gets the apology, and the webhook its 200.
     message = UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
-    await answer(on_new_message, message, agent)
+    await deliver(on_new_message, message, agent)

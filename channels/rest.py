@@ -10,8 +10,8 @@ with the JSON list of the bot's messages. Registered in credentials.yml as
   customer typed is logged, and a failure is answered with `technical_problem`.
 The `stream` option of the stock channel is not offered.
 """
+
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -20,22 +20,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.faults import apologize, process
+from channels import webhook_blueprint
+from channels.delivery import deliver
 
 # Room for a 10,000-character message even when every character arrives JSON-escaped
 # (an emoji as "\ud83d\ude00": 12 bytes), far below what a chat client ever sends.
 MAX_BODY_BYTES = 256 * 1024
 # The tracker stores key conversations by a column of 255 characters.
 MAX_SENDER_LENGTH = 128
-# A problem description takes a few sentences. Longer messages are cut before the NLU: it
-# runs in the server's one event loop, and its time grows faster than the number of tokens
-# (measured, /model/parse: 10,000 emoji 26 s, 2,000 emoji 0.7 s, 1,000 emoji 0.3 s; German
-# text 2.6 s / 0.15 s / 0.08 s), so one pasted text would hold up every other conversation.
-# The tracker also keeps less of what was pasted.
-MAX_MESSAGE_LENGTH = 1000
-
-# Line breaks and tabs are whitespace to the tokenizer; other control characters are noise.
-_WHITESPACE_CONTROLS = {"\n", "\t", "\r"}
 
 
 class Rejected(Exception):
@@ -62,9 +54,9 @@ def parse_request(content_type: Optional[str], body: bytes) -> Incoming:
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise Rejected(400, "The body is not valid UTF-8.")
+        raise Rejected(400, "The body is not valid UTF-8.") from None
     except (ValueError, RecursionError):
-        raise Rejected(400, "The body is not valid JSON.")
+        raise Rejected(400, "The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise Rejected(400, "The body must be a JSON object.")
 
@@ -80,7 +72,7 @@ def parse_request(content_type: Optional[str], body: bytes) -> Incoming:
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise Rejected(400, "'metadata' must be a JSON object.")
-    return Incoming(sender, clean_text(text), metadata)
+    return Incoming(sender, text, metadata)
 
 
 def _check_content_type(content_type: Optional[str]) -> None:
@@ -96,28 +88,8 @@ def _check_content_type(content_type: Optional[str]) -> None:
 def is_valid_sender(sender: str) -> bool:
     """A conversation ID: short, printable, without surrounding whitespace."""
     return (
-        0 < len(sender) <= MAX_SENDER_LENGTH
-        and sender.isprintable()
-        and sender.strip() == sender
+        0 < len(sender) <= MAX_SENDER_LENGTH and sender.isprintable() and sender.strip() == sender
     )
-
-
-def clean_text(text: str) -> str:
-    """What the NLU gets: composed umlauts, no control characters, at most MAX_MESSAGE_LENGTH.
-
-    Lone surrogates (possible in JSON as "\\ud800") cannot be stored or encoded, and other
-    control characters only disturb the tokenizer; both are dropped, line breaks become
-    spaces. NFC turns an "u" followed by a combining diaeresis (as some systems send it)
-    into the "ü" the NLU learnt.
-    """
-    kept = []
-    for character in unicodedata.normalize("NFC", text):
-        category = unicodedata.category(character)
-        if character in _WHITESPACE_CONTROLS:
-            kept.append(" ")
-        elif category not in ("Cc", "Cs"):
-            kept.append(character)
-    return "".join(kept).strip()[:MAX_MESSAGE_LENGTH].strip()
 
 
 class RestInput(InputChannel):
@@ -126,11 +98,7 @@ class RestInput(InputChannel):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint(f"custom_webhook_{type(self).__name__}")
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -147,10 +115,12 @@ class RestInput(InputChannel):
                 input_channel=self.name(),
                 metadata=incoming.metadata,
             )
-            outcome = await process(on_new_message, message)
-            # Every message of this bot gets an answer, so none means something went wrong.
-            if outcome.failed or not collector.messages:
-                await apologize(message, request.app.ctx.agent)
+            await deliver(
+                on_new_message,
+                message,
+                request.app.ctx.agent,
+                answered=lambda: bool(collector.messages),
+            )
             return response.json(collector.messages)
 
         return webhook

@@ -2,12 +2,13 @@
 
 Registered in credentials.yml as `channels.socketio.SocketIOInput:` with the stock channel's
 settings; name, path and protocol are the stock ones. Two changes:
-- when processing a message fails (the action server down, say), the customer gets
-  `technical_problem` from domain.yml (channels/faults.py), as over the REST channel;
+- every message goes through `deliver` (channels/delivery.py), as on every channel: its
+  text cleaned and cut, and `technical_problem` from domain.yml when processing fails;
 - with `session_persistence`, the stock channel calls `sio.enter_room(...)` without `await`;
   in the python-socketio releases rasa 3.6 allows today that is a coroutine, the browser
   never joins its room and every bot reply is lost (RASA-NOTES.md).
 """
+
 import inspect
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
@@ -16,7 +17,8 @@ from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
-from channels.faults import apologize, process
+from channels import prepare_rasa
+from channels.delivery import deliver
 from channels.rest import is_valid_sender
 
 
@@ -26,10 +28,10 @@ class SocketIOInput(socketio.SocketIOInput):
         self._app: Optional[Sanic] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        prepare_rasa()
+
         async def answer(message: UserMessage) -> None:
-            outcome = await process(on_new_message, message)
-            if outcome.failed and self._app is not None:
-                await apologize(message, self._app.ctx.agent)
+            await deliver(on_new_message, message, self._app.ctx.agent)
 
         webhook = super().blueprint(answer)
         sio = self.sio

@@ -6,6 +6,7 @@ Used in credentials.yml as `channels.telegram.TelegramInput:` with the keys
 at server start (that needs the internet and keeps Rasa from starting without it):
 the webhook is registered once by hand, with the same secret token (see README).
 """
+
 import hashlib
 import json
 import logging
@@ -19,9 +20,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import credential, same_secret
+from channels import credential, same_secret, warn_if_missing, webhook_blueprint
 from channels.api_client import JsonApi
-from channels.faults import answer
+from channels.delivery import deliver
 from channels.limits import split_text
 
 logger = logging.getLogger(__name__)
@@ -51,13 +52,12 @@ class CallbackData:
     PREFIX = "#k:"
 
     def __init__(self, capacity: int = 1024) -> None:
-        self._payloads: "OrderedDict[str, str]" = OrderedDict()
+        self._payloads: OrderedDict[str, str] = OrderedDict()
         self._capacity = capacity
 
     def encode(self, payload: str) -> str:
-        if (
-            len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES
-            and not payload.startswith(self.PREFIX)
+        if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES and not payload.startswith(
+            self.PREFIX
         ):
             return payload
         key = self.PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
@@ -73,9 +73,7 @@ class CallbackData:
         return self._payloads.get(data) or title
 
 
-def inline_keyboard(
-    buttons: List[Dict[str, Any]], callbacks: CallbackData
-) -> Dict[str, Any]:
+def inline_keyboard(buttons: List[Dict[str, Any]], callbacks: CallbackData) -> Dict[str, Any]:
     """One button per row: side by side, titles are cut off on a phone."""
     rows = []
     for button in buttons:
@@ -180,20 +178,10 @@ class TelegramInput(InputChannel):
         base_url = (api_url or "").strip().rstrip("/") or DEFAULT_API_URL
         self.api = JsonApi(f"{base_url}/bot{self.access_token}", [self.access_token])
         self.callbacks = CallbackData()
-        missing = [
-            key
-            for key, value in (
-                ("access_token", self.access_token),
-                ("secret_token", self.secret_token),
-            )
-            if not value
-        ]
-        if missing:
-            logger.warning(
-                "Telegram channel rejects every webhook call: credentials %s empty.",
-                ", ".join(missing),
-            )
-        elif not _VALID_SECRET_TOKEN.fullmatch(self.secret_token):
+        missing = warn_if_missing(
+            "Telegram", {"access_token": self.access_token, "secret_token": self.secret_token}
+        )
+        if not missing and not _VALID_SECRET_TOKEN.fullmatch(self.secret_token):
             logger.warning(
                 "Telegram accepts only 1-256 characters A-Z, a-z, 0-9, _ and - as "
                 "secret_token; setWebhook will refuse this one."
@@ -208,14 +196,8 @@ class TelegramInput(InputChannel):
             return None
         return TelegramOutput(self.api, self.callbacks)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        webhook = Blueprint("telegram_own_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = webhook_blueprint("telegram_own_webhook")
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -247,9 +229,7 @@ class TelegramInput(InputChannel):
         callback_query = update.get("callback_query")
         if isinstance(callback_query, dict) and callback_query.get("id"):
             # Until the query is answered, the customer's app shows a spinner.
-            await output.call(
-                "answerCallbackQuery", {"callback_query_id": callback_query["id"]}
-            )
+            await output.call("answerCallbackQuery", {"callback_query_id": callback_query["id"]})
         incoming = self._incoming(update)
         if incoming is None:
             return
@@ -258,7 +238,7 @@ class TelegramInput(InputChannel):
         # redelivery would fail the same way; so a failure gets the apology, and the
         # webhook its 200.
         message = UserMessage(text, output, chat_id, input_channel=self.name())
-        await answer(on_new_message, message, agent)
+        await deliver(on_new_message, message, agent)
 
     def _incoming(self, update: Dict[str, Any]) -> Optional[Tuple[str, str]]:
         """(chat, text) of a typed message or a pressed button; None for anything else.
@@ -269,9 +249,9 @@ class TelegramInput(InputChannel):
         if isinstance(callback_query, dict):
             message = _dict(callback_query.get("message"))
             data = callback_query.get("data")
-            chat_id = _dict(message.get("chat")).get("id") or _dict(
-                callback_query.get("from")
-            ).get("id")
+            chat_id = _dict(message.get("chat")).get("id") or _dict(callback_query.get("from")).get(
+                "id"
+            )
             if not isinstance(data, str) or not chat_id:
                 return None
             text = self.callbacks.decode(data, _button_title(message, data))

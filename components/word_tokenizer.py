@@ -6,6 +6,7 @@ entity tag to go wrong, and customers punctuate freely. On the validation split 
 `make nlu-validate` uses, dropping them raised entity F1 in all three pairs of otherwise
 equal settings tried (0.744 -> 0.791, 0.753 -> 0.773, 0.713 -> 0.768).
 """
+
 from typing import List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -14,9 +15,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class WordTokenizer(SpacyTokenizer):
     """SpacyTokenizer that keeps only tokens with a letter or a digit in them."""
 

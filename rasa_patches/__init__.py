@@ -3,10 +3,11 @@
 Each module replaces one piece of Rasa 3.6.21 that profiling under load found wasteful and
 says in its docstring what Rasa does, what it does instead and what that saved; each has a
 test that it gives what Rasa's own code gives. Importing this package changes nothing.
-The channels package calls `apply()` (Rasa imports it from credentials.yml before the
-agent is built), so every Rasa server of the project runs patched, while `rasa train`,
+Every connector in channels/ calls `apply()` when Rasa builds it, before the agent is
+built, so every Rasa server of the project runs patched, while `rasa train`,
 `rasa test` and the benchmarks that train run Rasa as shipped.
 """
+
 import logging
 from types import ModuleType
 from typing import Dict, Tuple

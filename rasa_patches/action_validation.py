@@ -6,6 +6,7 @@ checks the schema itself against its meta-schema, on every call. Profiled under 
 built once, CPU per message fell from 122 to 31 ms. Responses are checked against the same
 schema as before; an invalid one still fails with Rasa's own message.
 """
+
 from jsonschema import validators
 from rasa.core.actions.action import RemoteAction
 

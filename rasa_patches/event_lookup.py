@@ -5,6 +5,7 @@ action server) by walking all subclasses of Event, with an abstract-class check 
 5 % of the Rasa process's CPU under `make bench-load` (py-spy). The first answer for a
 type name is kept; unknown names still end as Rasa ends them.
 """
+
 from typing import Dict, Optional, Text, Type
 
 from rasa.shared.core.events import Event

@@ -8,6 +8,7 @@ needed node runs once, after the nodes it needs, with the same inputs and output
 dask (tests/serving/test_graph_runner.py). Only Rasa servers apply it: `rasa train`, `rasa test`
 and `make bench-nlu` keep dask.
 """
+
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.exceptions import GraphRunError
@@ -15,7 +16,9 @@ from rasa.engine.graph import GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
 
 rasa_run = DaskGraphRunner.run
-_needs_by_targets: Dict[Tuple[int, Tuple[Text, ...]], Tuple[GraphSchema, Dict[Text, List[Text]]]] = {}
+_needs_by_targets: Dict[
+    Tuple[int, Tuple[Text, ...]], Tuple[GraphSchema, Dict[Text, List[Text]]]
+] = {}
 
 
 def _needs(schema: GraphSchema, targets: Tuple[Text, ...]) -> Dict[Text, List[Text]]:

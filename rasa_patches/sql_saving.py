@@ -13,6 +13,7 @@ tracker that was not read that way (e.g. all sessions for the HTTP API) is saved
 Rasa does it. Rows are the same as Rasa's, in SQLite and PostgreSQL, with one exception:
 when a session expires, Rasa's count sees only the new session and wrote the old one again.
 """
+
 import itertools
 import json
 from typing import Optional, Text

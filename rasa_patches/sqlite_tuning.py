@@ -8,6 +8,7 @@ commit while Rasa's event loop waits. Kept connections and the write-ahead log w
 the tracker store is for (tests/serving/test_persistence.py); only a power cut can lose
 the last messages. PostgreSQL, the scale-out profile, is left as it is.
 """
+
 import sqlite3
 from typing import Any, Dict
 
@@ -27,7 +28,6 @@ def _engine_kwargs(url) -> Dict[str, Any]:
         # connection from another one.
         kwargs.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
     return kwargs
-
 
 
 def _pragma(connection, statement: str) -> None:

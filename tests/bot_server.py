@@ -1,6 +1,8 @@
 """Start the real bot (action server + Rasa) on free loopback ports for end-to-end tests."""
+
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -16,10 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 240
 # credentials.yml names them; Rasa needs them set, empty keeps a channel closed.
-CHANNEL_SECRETS = (
-    "MESSENGER_VERIFY_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_PAGE_ACCESS_TOKEN",
-    "MESSENGER_GRAPH_API_URL", "TELEGRAM_ACCESS_TOKEN", "TELEGRAM_SECRET_TOKEN", "TELEGRAM_API_URL",
-)
+CHANNEL_SECRETS = tuple(re.findall(r"\$\{([A-Z_]+)\}", (ROOT / "credentials.yml").read_text()))
 
 
 def free_port() -> int:
@@ -40,8 +39,13 @@ def stop_process(process: subprocess.Popen, timeout: float) -> None:
         process.wait()
 
 
-def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None,
-         timeout: float = 30):
+def http(
+    method: str,
+    url: str,
+    body: Optional[bytes] = None,
+    headers: Optional[Dict[str, str]] = None,
+    timeout: float = 30,
+):
     """Return (status, body bytes); HTTP errors are answers, not exceptions."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
@@ -96,18 +100,34 @@ class Bot:
         )
 
     def start_actions(self) -> None:
-        self._start("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)])
+        self._start(
+            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)]
+        )
         self._wait(f"{self.action_url}/health", "actions")
 
-    def start_rasa(self) -> None:
-        self._start("rasa", [
-            str(BIN / "rasa"), "run", "--enable-api", f"--auth-token={self.token}",
-            "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-            # The browser test serves the page on a free loopback port (a prefix match: anchored).
-            "--cors", r"^http://127\.0\.0\.1:[0-9]+$",
-            "--model", "models",
-        ])
+    def start_rasa(self, project: Path = ROOT) -> None:
+        # The browser test serves the page on a free loopback port (a prefix match: anchored).
+        cors = ["--cors", r"^http://127\.0\.0\.1:[0-9]+$"] if project == ROOT else []
+        self._start(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--enable-api",
+                f"--auth-token={self.token}",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--credentials",
+                str(project / "credentials.yml"),
+                "--endpoints",
+                str(project / "endpoints.yml"),
+                "--model",
+                str(project / "models"),
+                *cors,
+            ],
+        )
         self._wait(f"{self.url}/status?token={self.token}", "rasa")
 
     def stop(self, name: str) -> None:
@@ -140,7 +160,8 @@ class Bot:
     # --- conversations over the REST channel ---
     def say(self, sender: str, text: str) -> List[dict]:
         status, body = http(
-            "POST", f"{self.url}/webhooks/rest/webhook",
+            "POST",
+            f"{self.url}/webhooks/rest/webhook",
             json.dumps({"sender": sender, "message": text}).encode(),
             {"Content-Type": "application/json"},
         )

@@ -1,4 +1,5 @@
 """The faster action-response validation accepts and rejects what Rasa's own does."""
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -17,11 +18,17 @@ def test_the_project_validation_is_installed():
 
 
 def test_valid_response_passes():
-    assert validate({"events": [{"event": "slot", "name": "diagnosis", "value": "link_as_owner"}],
-                     "responses": [{"text": "Hallo"}]})
+    assert validate(
+        {
+            "events": [{"event": "slot", "name": "diagnosis", "value": "link_as_owner"}],
+            "responses": [{"text": "Hallo"}],
+        }
+    )
 
 
-@pytest.mark.parametrize("result", [{"events": "nope"}, {"events": [{"event": 3}]}, {"responses": "x"}])
+@pytest.mark.parametrize(
+    "result", [{"events": "nope"}, {"events": [{"event": 3}]}, {"responses": "x"}]
+)
 def test_invalid_response_fails_with_rasas_error(result):
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         validate(result)

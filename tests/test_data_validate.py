@@ -6,6 +6,7 @@ steps, notes and hand-overs the linking rules refer to), that a channel sends, o
 Rasa's own default actions send (`utter_default`, `utter_restart`). Those warnings, and only those,
 are accepted, after checking that the form or the code really sends the response.
 """
+
 import os
 import re
 import subprocess
@@ -43,13 +44,21 @@ def responses_sent_by_form_and_code():
 
 
 def test_rasa_data_validate_has_no_unexpected_warning():
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
-               PYTHONWARNINGS="ignore::DeprecationWarning")
+    env = dict(
+        os.environ,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
     # Set for reproducible training; validating trains nothing, and Rasa warns about it.
     env.pop("TF_DETERMINISTIC_OPS", None)
     result = subprocess.run(
         [str(Path(sys.executable).parent / "rasa"), "data", "validate", "--fail-on-warnings"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]

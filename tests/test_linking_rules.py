@@ -1,7 +1,7 @@
 """The article's cases, one row each, and properties over every fact combination."""
+
 import itertools
 from dataclasses import fields, replace
-from pathlib import Path
 
 import pytest
 
@@ -21,40 +21,110 @@ from actions.linking_rules import (
 
 PRIVAT = CustomerType.PRIVAT
 GESCHAEFT = CustomerType.GESCHAEFT
-ARTICLE = Path(__file__).resolve().parents[2] / "shared/source/kundencenter-mobilfunkverknuepfung.txt"
 
 CASES = [
     # Business contracts go to the BSP, whatever else is known.
     ("business", Facts(customer_type=GESCHAEFT), "business_portal"),
-    ("business_with_user_links", Facts(customer_type=GESCHAEFT, link_status=LinkStatus.NUR_NUTZER), "business_portal"),
+    (
+        "business_with_user_links",
+        Facts(customer_type=GESCHAEFT, link_status=LinkStatus.NUR_NUTZER),
+        "business_portal",
+    ),
     ("business_no_login", Facts(customer_type=GESCHAEFT, has_login=False), "business_portal"),
     # Private without a Kundencenter login.
     ("no_login", Facts(customer_type=PRIVAT, has_login=False), "register_login"),
     # Without a login there is no page to look at, whatever a description seemed to say.
-    ("no_login_before_the_page", Facts(customer_type=PRIVAT, has_login=False, link_status=LinkStatus.NUR_NUTZER), "register_login"),
+    (
+        "no_login_before_the_page",
+        Facts(customer_type=PRIVAT, has_login=False, link_status=LinkStatus.NUR_NUTZER),
+        "register_login",
+    ),
     # Bullet 1: nothing shown.
     ("nothing_shown", Facts(customer_type=PRIVAT, link_status=LinkStatus.KEINE), "link_as_owner"),
-    ("nothing_shown_login_said", Facts(customer_type=PRIVAT, has_login=True, link_status=LinkStatus.KEINE), "link_as_owner"),
+    (
+        "nothing_shown_login_said",
+        Facts(customer_type=PRIVAT, has_login=True, link_status=LinkStatus.KEINE),
+        "link_as_owner",
+    ),
     # Bullet 2: "Nutzer" everywhere, number and tariff shown.
-    ("only_user_with_number", Facts(customer_type=PRIVAT, link_status=LinkStatus.NUR_NUTZER, number_shown=True), "replace_user_link"),
+    (
+        "only_user_with_number",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.NUR_NUTZER, number_shown=True),
+        "replace_user_link",
+    ),
     # Bullet 5: Nutzer link without Rufnummer and Tarifname.
-    ("only_user_without_number", Facts(customer_type=PRIVAT, link_status=LinkStatus.NUR_NUTZER, number_shown=False), "business_contract_suspected"),
+    (
+        "only_user_without_number",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.NUR_NUTZER, number_shown=False),
+        "business_contract_suspected",
+    ),
     # Bullet 3: mixed or partial.
-    ("mixed_same_name", Facts(customer_type=PRIVAT, link_status=LinkStatus.GEMISCHT, same_name=True), "merge_customer_numbers"),
-    ("mixed_other_names", Facts(customer_type=PRIVAT, link_status=LinkStatus.GEMISCHT, same_name=False), "separate_login_per_holder"),
+    (
+        "mixed_same_name",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.GEMISCHT, same_name=True),
+        "merge_customer_numbers",
+    ),
+    (
+        "mixed_other_names",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.GEMISCHT, same_name=False),
+        "separate_login_per_holder",
+    ),
     # Bullet 4: Vertragsinhaber link without active contracts.
-    ("stale_owner_link", Facts(customer_type=PRIVAT, link_status=LinkStatus.INHABER_OHNE_VERTRAG), "replace_stale_owner_link"),
+    (
+        "stale_owner_link",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.INHABER_OHNE_VERTRAG),
+        "replace_stale_owner_link",
+    ),
     # Bullet 6 + "Bitte beachten": only Nutzer possible although no other link.
-    ("only_user_possible_no_other_link", Facts(customer_type=PRIVAT, only_user_possible=True, other_link=False), "split_customer_number"),
-    ("only_user_possible_page_empty", Facts(customer_type=PRIVAT, only_user_possible=True, link_status=LinkStatus.KEINE), "split_customer_number"),
+    (
+        "only_user_possible_no_other_link",
+        Facts(customer_type=PRIVAT, only_user_possible=True, other_link=False),
+        "split_customer_number",
+    ),
+    (
+        "only_user_possible_page_empty",
+        Facts(customer_type=PRIVAT, only_user_possible=True, link_status=LinkStatus.KEINE),
+        "split_customer_number",
+    ),
     # Another link exists: that link is the problem, the page decides.
-    ("only_user_possible_user_link_exists", Facts(customer_type=PRIVAT, only_user_possible=True, other_link=True, link_status=LinkStatus.NUR_NUTZER, number_shown=True), "replace_user_link"),
+    (
+        "only_user_possible_user_link_exists",
+        Facts(
+            customer_type=PRIVAT,
+            only_user_possible=True,
+            other_link=True,
+            link_status=LinkStatus.NUR_NUTZER,
+            number_shown=True,
+        ),
+        "replace_user_link",
+    ),
     # "Bitte beachten": private and business contracts under one Kundennummer, now or once.
-    ("business_history_now_private", Facts(customer_type=PRIVAT, business_history=True), "split_customer_number"),
+    (
+        "business_history_now_private",
+        Facts(customer_type=PRIVAT, business_history=True),
+        "split_customer_number",
+    ),
     ("business_history_type_unknown", Facts(business_history=True), "split_customer_number"),
-    ("business_history_said_business", Facts(customer_type=GESCHAEFT, business_history=True), "split_customer_number"),
-    ("business_history_only_user", Facts(customer_type=PRIVAT, business_history=True, only_user_possible=True), "split_customer_number"),
-    ("only_user_possible_stale_link_exists", Facts(customer_type=PRIVAT, only_user_possible=True, other_link=True, link_status=LinkStatus.INHABER_OHNE_VERTRAG), "replace_stale_owner_link"),
+    (
+        "business_history_said_business",
+        Facts(customer_type=GESCHAEFT, business_history=True),
+        "split_customer_number",
+    ),
+    (
+        "business_history_only_user",
+        Facts(customer_type=PRIVAT, business_history=True, only_user_possible=True),
+        "split_customer_number",
+    ),
+    (
+        "only_user_possible_stale_link_exists",
+        Facts(
+            customer_type=PRIVAT,
+            only_user_possible=True,
+            other_link=True,
+            link_status=LinkStatus.INHABER_OHNE_VERTRAG,
+        ),
+        "replace_stale_owner_link",
+    ),
 ]
 
 MISSING = [
@@ -62,10 +132,26 @@ MISSING = [
     ("problem_known_type_not", Facts(link_status=LinkStatus.NUR_NUTZER), "customer_type"),
     ("private_only", Facts(customer_type=PRIVAT), "has_login"),
     ("private_with_login", Facts(customer_type=PRIVAT, has_login=True), "link_status"),
-    ("only_user_asks_for_number", Facts(customer_type=PRIVAT, link_status=LinkStatus.NUR_NUTZER), "number_shown"),
-    ("mixed_asks_for_name", Facts(customer_type=PRIVAT, link_status=LinkStatus.GEMISCHT), "same_name"),
-    ("only_user_possible_asks_other_link", Facts(customer_type=PRIVAT, only_user_possible=True), "other_link"),
-    ("other_link_exists_asks_page", Facts(customer_type=PRIVAT, only_user_possible=True, other_link=True), "link_status"),
+    (
+        "only_user_asks_for_number",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.NUR_NUTZER),
+        "number_shown",
+    ),
+    (
+        "mixed_asks_for_name",
+        Facts(customer_type=PRIVAT, link_status=LinkStatus.GEMISCHT),
+        "same_name",
+    ),
+    (
+        "only_user_possible_asks_other_link",
+        Facts(customer_type=PRIVAT, only_user_possible=True),
+        "other_link",
+    ),
+    (
+        "other_link_exists_asks_page",
+        Facts(customer_type=PRIVAT, only_user_possible=True, other_link=True),
+        "link_status",
+    ),
 ]
 
 
@@ -119,15 +205,6 @@ def test_owner_link_cases_delete_before_linking():
             assert diagnosis.steps[-1].startswith("link_")
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="the article lies beside the repository")
-def test_every_article_link_is_used_and_no_other():
-    import re
-
-    article_links = set(re.findall(r"https://[^\s)\"]+", ARTICLE.read_text(encoding="utf-8")))
-    used = {link for d in DIAGNOSES for link in d.links}
-    assert used == {link.rstrip(".") for link in article_links}
-
-
 # --- Properties over every combination of facts -----------------------------------
 
 VALUES = {
@@ -179,7 +256,7 @@ def test_facts_beyond_the_decision_do_not_change_it():
 
 
 def test_business_history_always_needs_its_own_kundennummer():
-    """"Bitte beachten": never the BSP for a customer whose Kundennummer had both."""
+    """ "Bitte beachten": never the BSP for a customer whose Kundennummer had both."""
     for facts in ALL_FACTS:
         if facts.business_history:
             assert diagnose(facts).id == "split_customer_number", facts

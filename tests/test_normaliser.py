@@ -3,6 +3,7 @@
 Sentences here are the developers' own; tests/simulator/phrasings.yml (written apart)
 checks the same properties on text nobody here wrote.
 """
+
 import pytest
 
 from actions.normaliser import YES_NO_FACTS, read
@@ -52,8 +53,11 @@ ANSWERS = [
 def fact_of(asked, text):
     if asked:
         return asked
-    return next(f for f in ("customer_type", "has_login", "number_shown", "same_name", "other_link")
-                if f in read(text).values)
+    return next(
+        f
+        for f in ("customer_type", "has_login", "number_shown", "same_name", "other_link")
+        if f in read(text).values
+    )
 
 
 @pytest.mark.parametrize("asked, text, value", ANSWERS, ids=[a[1] for a in ANSWERS])
@@ -63,7 +67,11 @@ def test_an_answer_in_any_form_sets_the_fact(asked, text, value):
 
 NON_ANSWERS = [
     ("same_name", "Das weiß ich leider nicht genau", "dont_know"),
-    ("number_shown", "das hilft mir nicht, verbinden Sie mich bitte mit einem Mitarbeiter", "wants_person"),
+    (
+        "number_shown",
+        "das hilft mir nicht, verbinden Sie mich bitte mit einem Mitarbeiter",
+        "wants_person",
+    ),
     ("number_shown", "bringt mir nix", "unhelpful"),
     ("customer_type", "keine Ahnung, wo sehe ich das?", "dont_know"),
     ("has_login", "bin mir nicht sicher", "dont_know"),
@@ -99,13 +107,16 @@ def test_the_shop_is_not_a_business_contract():
     assert read("Ich war im Telekom Geschäft, die haben mich hergeschickt").values == {}
 
 
-@pytest.mark.parametrize("text", [
-    "Früher hatte ich einen Geschäftskundenvertrag, jetzt bin ich Privatkunde und kann mich nicht "
-    "als Vertragsinhaber verknüpfen",
-    "wir sind letztes Jahr von Business zu privat gewechselt",
-    "unter meiner Kundennummer laufen privat und geschäftlich Verträge unter einer Kundennummer",
-    "war mal Firmenkunde",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Früher hatte ich einen Geschäftskundenvertrag, jetzt bin ich Privatkunde und kann mich nicht "
+        "als Vertragsinhaber verknüpfen",
+        "wir sind letztes Jahr von Business zu privat gewechselt",
+        "unter meiner Kundennummer laufen privat und geschäftlich Verträge unter einer Kundennummer",
+        "war mal Firmenkunde",
+    ],
+)
 def test_former_business_customers_are_not_business_customers(text):
     reading = read(text)
     assert reading.values.get("business_history") == "ja"
@@ -117,21 +128,28 @@ def test_a_long_text_without_facts_sets_none():
     assert reading.values == {}
 
 
-@pytest.mark.parametrize("text", [
-    "ich kann meinen Vertrag nur als Nutzer verknüpfen",
-    "als Vertragsinhaber verknüpfen klappt nicht",
-    "es wird jedes mal nur als Nutzer angelegt",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich kann meinen Vertrag nur als Nutzer verknüpfen",
+        "als Vertragsinhaber verknüpfen klappt nicht",
+        "es wird jedes mal nur als Nutzer angelegt",
+    ],
+)
 def test_linking_offered_only_as_user(text):
     assert read(text).values.get("only_user_possible") == "ja"
 
 
-@pytest.mark.parametrize("text", ["ich bin nur als Nutzer verknüpft", "bei mir steht überall Nutzer"])
+@pytest.mark.parametrize(
+    "text", ["ich bin nur als Nutzer verknüpft", "bei mir steht überall Nutzer"]
+)
 def test_what_the_page_shows_is_not_an_attempt_to_link(text):
     assert "only_user_possible" not in read(text).values
 
 
-@pytest.mark.parametrize("word, meant", [("Pirvatkunde", "privat"), ("prvat", "privat"), ("gescheftskunde", "geschaeft")])
+@pytest.mark.parametrize(
+    "word, meant", [("Pirvatkunde", "privat"), ("prvat", "privat"), ("gescheftskunde", "geschaeft")]
+)
 def test_typos_of_keywords_are_read_as_the_keyword(word, meant):
     assert read(word, "customer_type").values == {"customer_type": meant}
 

@@ -1,4 +1,5 @@
 """rasa_patches: nothing on import, one explicit apply, once, for the pinned Rasa only."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,9 @@ print("after apply:", DaskGraphRunner.run.__module__, SQLTrackerStore.save.__mod
 
 @pytest.fixture(scope="module")
 def fresh_output():
-    result = subprocess.run([sys.executable, "-c", FRESH], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 

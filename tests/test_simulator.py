@@ -5,6 +5,7 @@ article, the facts and the bot's questions, never data/nlu. `make simulate` play
 run (over 2,000 conversations); here the bank is checked sentence by sentence, and a fixed
 sample of whole conversations runs against the real bot.
 """
+
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,13 @@ def bank_texts():
 
 
 def test_no_test_sentence_is_a_training_example():
-    training = {normalized(m.get("text")) for m in load_data(str(ROOT / "data/nlu")).intent_examples}
-    holdout = {normalized(m.get("text")) for m in load_data(str(ROOT / "tests/nlu/holdout.yml")).intent_examples}
+    training = {
+        normalized(m.get("text")) for m in load_data(str(ROOT / "data/nlu")).intent_examples
+    }
+    holdout = {
+        normalized(m.get("text"))
+        for m in load_data(str(ROOT / "tests/nlu/holdout.yml")).intent_examples
+    }
     independent = [m["text"] for m in INDEPENDENT["first_messages"] + INDEPENDENT["answers"]]
     assert not [t for t in bank_texts() if normalized(t) in training]
     assert not [t for t in independent if normalized(t) in training | holdout]
@@ -63,15 +69,21 @@ ANSWERS = [
 
 
 def test_an_answer_in_any_form_sets_the_fact():
-    misread = [(fact, value, text, read(text, fact).values.get(fact))
-               for fact, value, text in ANSWERS
-               if read(text, fact).values.get(fact) != value and text not in KNOWN_MISREADS]
+    misread = [
+        (fact, value, text, read(text, fact).values.get(fact))
+        for fact, value, text in ANSWERS
+        if read(text, fact).values.get(fact) != value and text not in KNOWN_MISREADS
+    ]
     assert not misread
     assert len(ANSWERS) > 600
 
 
-NON_ANSWERS = [*BANK["dont_know"], *BANK["not_an_answer"]["person"], *BANK["not_an_answer"]["unhelpful"],
-               *BANK["questions"]]
+NON_ANSWERS = [
+    *BANK["dont_know"],
+    *BANK["not_an_answer"]["person"],
+    *BANK["not_an_answer"]["unhelpful"],
+    *BANK["questions"],
+]
 
 
 @pytest.mark.parametrize("fact", list(BANK["answers"]))
@@ -80,16 +92,21 @@ def test_a_non_answer_sets_no_fact(fact):
 
 
 def test_two_customer_types_in_one_answer_are_asked_back():
-    assert not [text for text in BANK["ambiguous_customer_type"]
-                if "customer_type" in read(text, "customer_type").values]
+    assert not [
+        text
+        for text in BANK["ambiguous_customer_type"]
+        if "customer_type" in read(text, "customer_type").values
+    ]
 
 
 def test_an_unasked_correction_sets_its_fact():
-    wrong = [(fact, value, text)
-             for fact, values in BANK["corrections"].items()
-             for value, texts in values.items()
-             for text in texts
-             if read(text).values.get(fact) != value]
+    wrong = [
+        (fact, value, text)
+        for fact, values in BANK["corrections"].items()
+        for value, texts in values.items()
+        for text in texts
+        if read(text).values.get(fact) != value
+    ]
     assert not wrong
 
 

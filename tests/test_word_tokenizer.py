@@ -1,4 +1,5 @@
 """components/word_tokenizer.py: spaCy's words and lemmas, no punctuation tokens."""
+
 import pytest
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.utils.spacy_utils import SpacyNLP
@@ -29,7 +30,12 @@ def test_punctuation_is_dropped_and_words_keep_offsets_and_lemmas(spacy_nlp):
     tokens = tokens_of(spacy_nlp, text)
 
     assert [token.text for token in tokens] == [
-        "hallo", "die", "verknüpfung", "wurde", "gelöscht", "warum"
+        "hallo",
+        "die",
+        "verknüpfung",
+        "wurde",
+        "gelöscht",
+        "warum",
     ]
     assert [text[token.start : token.end].lower() for token in tokens] == [
         token.text for token in tokens

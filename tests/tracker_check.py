@@ -5,6 +5,7 @@ splits a text at blank lines and sends an image, a custom payload or an attachme
 messages of their own. To count the tracker's bot events against the replies received,
 each bot event is turned into its REST messages by that same output channel.
 """
+
 import asyncio
 from typing import Dict, List
 

@@ -14,6 +14,7 @@ contract_not_shown and contracts_partially_shown, were that run's weakest. Not t
 
 Usage: python tools/build_spacy_de.py OUTPUT_DIR   (prints the path of the sdist)
 """
+
 import sys
 from pathlib import Path
 

@@ -5,6 +5,7 @@ server; a stand-in for Rasa's agent answers through the output channel the way R
 processor does (`send_response` with a `BotUttered` message). The platform API is a real
 HTTP server on 127.0.0.1 that records every call, so the tests see what would go out.
 """
+
 import socket
 import uuid
 from contextlib import asynccontextmanager
@@ -44,9 +45,7 @@ class FakeApi:
         return app
 
     async def _record(self, request: web.Request) -> web.Response:
-        self.calls.append(
-            ApiCall(request.path, dict(request.query), await request.json())
-        )
+        self.calls.append(ApiCall(request.path, dict(request.query), await request.json()))
         if self.status != 200:
             # Quotes the URL, credentials and all, as some proxies' error pages do.
             error = f"rejected {request.path_qs}"
@@ -58,8 +57,9 @@ class FakeApi:
         return str(self.server.make_url("/")).rstrip("/")
 
 
-APOLOGY = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(
-    encoding="utf-8"))["responses"]["technical_problem"][0]["text"]
+APOLOGY = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
+)["responses"]["technical_problem"][0]["text"]
 
 
 class FakeNlg:
@@ -92,9 +92,7 @@ class ChannelServer:
         self.base_url = base_url
         self.agent = agent
 
-    async def request(
-        self, method: str, path: str, **kwargs: Any
-    ) -> Tuple[int, str]:
+    async def request(self, method: str, path: str, **kwargs: Any) -> Tuple[int, str]:
         async with aiohttp.ClientSession() as session:
             async with session.request(method, self.base_url + path, **kwargs) as reply:
                 return reply.status, await reply.text()
@@ -128,9 +126,7 @@ async def _serve(
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = await app.create_server(
-        sock=sock, return_asyncio_server=True, access_log=False
-    )
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.before_start()
     await server.after_start()

@@ -1,4 +1,5 @@
 """channels/admission.py: a few messages in processing at once, the rest in order of arrival."""
+
 import asyncio
 
 from channels.admission import MAX_CONCURRENT_MESSAGES, admitted

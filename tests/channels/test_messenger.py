@@ -1,4 +1,5 @@
 """The Messenger channel against a fake Graph API, served as `rasa run` serves it."""
+
 import hashlib
 import hmac
 import json
@@ -7,6 +8,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
+from channels.delivery import MAX_MESSAGE_LENGTH, clean_text
 from channels.messenger import MessengerInput, is_signed
 from tests.channels.conftest import APOLOGY
 
@@ -40,9 +42,7 @@ LONG_ANSWER = (
     "Sie haben einen Privatkundenvertrag und sehen im Kundencenter unter "
     "„Login-Verknüpfungen“ alle Mobilfunkverträge nur als „Nutzer“, keinen als "
     "„Vertragsinhaber“ – dann gehen Sie so vor:\n"
-) + "\n".join(
-    _step(number) for number in range(1, 19)
-)
+) + "\n".join(_step(number) for number in range(1, 19))
 LINKS = re.findall(r"https://\S+", LONG_ANSWER)
 
 
@@ -142,6 +142,16 @@ async def test_failed_message_gets_the_apology_with_the_way_forward(fake_api, se
 # --- signature -------------------------------------------------------------------------
 
 
+async def test_text_is_cleaned_and_cut_before_the_nlu_as_on_every_channel(fake_api, serve):
+    async with serve(messenger(fake_api), [GREETING]) as server:
+        body = text_event("Ver\x00trag\nfehlt " + "x" * 5000)
+        await post(server, body, signed(body))
+
+        [(_, text, _)] = server.agent.received
+    assert text == clean_text("Ver\x00trag\nfehlt " + "x" * 5000)
+    assert text.startswith("Vertrag fehlt x") and len(text) == MAX_MESSAGE_LENGTH
+
+
 async def test_signed_message_is_answered_through_the_graph_api(fake_api, serve):
     async with serve(messenger(fake_api), [GREETING]) as server:
         body = text_event("Hallo, mein Vertrag fehlt")
@@ -157,8 +167,16 @@ async def test_signed_message_is_answered_through_the_graph_api(fake_api, serve)
         {
             "text": "Guten Tag! Worum geht es?",
             "quick_replies": [
-                {"content_type": "text", "title": "Vertrag fehlt", "payload": "/contract_not_shown"},
-                {"content_type": "text", "title": "Nur als Nutzer", "payload": "/linked_only_as_user"},
+                {
+                    "content_type": "text",
+                    "title": "Vertrag fehlt",
+                    "payload": "/contract_not_shown",
+                },
+                {
+                    "content_type": "text",
+                    "title": "Nur als Nutzer",
+                    "payload": "/linked_only_as_user",
+                },
             ],
         }
     ]
@@ -258,8 +276,14 @@ async def test_channel_without_credentials_starts_and_refuses(fake_api, serve):
         (b"[" * 100_000, 400),
         (b'{"object": "page", "entry": "x"}', 400),
         (b'{"object": "page", "entry": [1, {"messaging": "x"}, {"messaging": [2]}]}', 200),
-        (b'{"object": "page", "entry": [{"messaging": [{"sender": {}, "message": {"text": "x"}}]}]}', 200),
-        (b'{"object": "page", "entry": [{"messaging": [{"sender": {"id": "1"}, "message": {"text": 5}}]}]}', 200),
+        (
+            b'{"object": "page", "entry": [{"messaging": [{"sender": {}, "message": {"text": "x"}}]}]}',
+            200,
+        ),
+        (
+            b'{"object": "page", "entry": [{"messaging": [{"sender": {"id": "1"}, "message": {"text": 5}}]}]}',
+            200,
+        ),
         (b'{"object": "instagram", "entry": []}', 200),
     ],
     ids=[
@@ -290,9 +314,7 @@ async def test_malformed_signed_body_gets_a_4xx_or_is_ignored(
 # --- what comes in ---------------------------------------------------------------------
 
 
-async def test_quick_reply_postback_and_batch_are_all_processed_echoes_are_not(
-    fake_api, serve
-):
+async def test_quick_reply_postback_and_batch_are_all_processed_echoes_are_not(fake_api, serve):
     body = event(
         {"message": {"text": "Vertrag fehlt", "quick_reply": {"payload": "/contract_not_shown"}}},
         {"postback": {"title": "Los", "payload": "/greet"}},
@@ -341,15 +363,15 @@ async def test_buttons_go_with_the_last_part_of_a_long_answer(fake_api, serve):
 
     messages = sent_messages(fake_api)
     assert len(messages) >= 3
-    assert ["quick_replies" in message for message in messages] == [False] * (
-        len(messages) - 1
-    ) + [True]
+    assert ["quick_replies" in message for message in messages] == [False] * (len(messages) - 1) + [
+        True
+    ]
     assert "\n".join(message["text"] for message in messages) == LONG_ANSWER
 
 
 async def test_fifteen_buttons_become_thirteen_short_quick_replies(fake_api, serve):
     buttons = [
-        {"title": f"Antwortmöglichkeit Nummer {n}", "payload": f"/inform{{\"n\": {n}}}"}
+        {"title": f"Antwortmöglichkeit Nummer {n}", "payload": f'/inform{{"n": {n}}}'}
         for n in range(1, 16)
     ]
     response = {"text": "Welche trifft zu?", "buttons": buttons}
@@ -378,9 +400,7 @@ async def test_image_becomes_an_attachment(fake_api, serve):
     ]
 
 
-async def test_image_goes_before_a_text_with_buttons_that_would_hide_them(
-    fake_api, serve
-):
+async def test_image_goes_before_a_text_with_buttons_that_would_hide_them(fake_api, serve):
     image = "https://www.telekom.de/resources/images/login-verknuepfungen.png"
     response = {**GREETING, "image": image}
     async with serve(messenger(fake_api), [response]) as server:

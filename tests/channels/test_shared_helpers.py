@@ -1,4 +1,5 @@
 """The helpers both channels share: fitting texts into limits, reading secrets."""
+
 import pytest
 
 from channels import credential, same_secret
@@ -13,7 +14,11 @@ from channels.limits import split_text, truncate, utf16_length
         ("", 100, []),
         ("1. Eins\n2. Zwei\n3. Drei", 16, ["1. Eins\n2. Zwei", "3. Drei"]),
         ("1. Eins\nhttps://a.de/1\n2. Zwei", 15, ["1. Eins", "https://a.de/1", "2. Zwei"]),
-        ("Intro:\n1. Eins\nhttps://a.de/1\n2. Zwei", 22, ["Intro:", "1. Eins\nhttps://a.de/1", "2. Zwei"]),
+        (
+            "Intro:\n1. Eins\nhttps://a.de/1\n2. Zwei",
+            22,
+            ["Intro:", "1. Eins\nhttps://a.de/1", "2. Zwei"],
+        ),
         ("Absatz eins\n\nAbsatz zwei", 20, ["Absatz eins", "Absatz zwei"]),
         ("Absatz eins\n\nzwei", 20, ["Absatz eins\n\nzwei"]),
         ("ein langer Satz ohne Umbruch", 10, ["ein langer", "Satz ohne", "Umbruch"]),

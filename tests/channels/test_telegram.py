@@ -1,10 +1,12 @@
 """The Telegram channel against a fake Bot API, served as `rasa run` serves it."""
+
 import json
 import re
 from typing import Any, Dict, List, Optional
 
 import pytest
 
+from channels.delivery import MAX_MESSAGE_LENGTH, clean_text
 from channels.telegram import TelegramInput
 from tests.channels.conftest import APOLOGY
 
@@ -15,7 +17,9 @@ SECRET = "webhook-secret_test-1"
 WEBHOOK = "/webhooks/telegram/webhook"
 CHAT = 987654321
 
-LONG_PAYLOAD = '/inform{"customer_type": "privat", "link_status": "nur_nutzer", "number_shown": "nein"}'
+LONG_PAYLOAD = (
+    '/inform{"customer_type": "privat", "link_status": "nur_nutzer", "number_shown": "nein"}'
+)
 QUESTION = {
     "text": "Sehen Sie bei dem Vertrag eine Rufnummer?",
     "buttons": [
@@ -88,9 +92,7 @@ async def post(server, update: Any, secret: Optional[str] = SECRET):
 
 
 def calls_to(fake_api, method: str) -> List[Dict[str, Any]]:
-    return [
-        call.body for call in fake_api.calls if call.path == f"/bot{TOKEN}/{method}"
-    ]
+    return [call.body for call in fake_api.calls if call.path == f"/bot{TOKEN}/{method}"]
 
 
 async def test_failed_message_gets_the_apology_with_the_way_forward(fake_api, serve):
@@ -102,6 +104,15 @@ async def test_failed_message_gets_the_apology_with_the_way_forward(fake_api, se
     [sent] = calls_to(fake_api, "sendMessage")
     assert sent["text"] == APOLOGY
     assert "https://www.telekom.de/kundencenter/login-verknuepfungen" in APOLOGY
+
+
+async def test_text_is_cleaned_and_cut_before_the_nlu_as_on_every_channel(fake_api, serve):
+    async with serve(telegram(fake_api), [QUESTION]) as server:
+        await post(server, message_update("Ver\x00trag\nfehlt " + "x" * 5000))
+
+        [(_, text, _)] = server.agent.received
+    assert text == clean_text("Ver\x00trag\nfehlt " + "x" * 5000)
+    assert text.startswith("Vertrag fehlt x") and len(text) == MAX_MESSAGE_LENGTH
 
 
 async def test_message_with_secret_is_answered_through_the_bot_api(fake_api, serve):
@@ -151,9 +162,7 @@ async def test_server_start_contacts_no_one(fake_api, serve):
         "null secret configured",
     ],
 )
-async def test_update_without_the_secret_is_refused_unprocessed(
-    fake_api, serve, configured, sent
-):
+async def test_update_without_the_secret_is_refused_unprocessed(fake_api, serve, configured, sent):
     async with serve(telegram(fake_api, secret_token=configured), [QUESTION]) as server:
         status, _ = await post(server, message_update("Hallo"), secret=sent)
 
@@ -212,9 +221,7 @@ async def test_empty_token_refuses_even_with_the_secret(fake_api, serve):
         "unknown callback key",
     ],
 )
-async def test_malformed_update_gets_a_4xx_or_is_ignored(
-    fake_api, serve, body, expected_status
-):
+async def test_malformed_update_gets_a_4xx_or_is_ignored(fake_api, serve, body, expected_status):
     async with serve(telegram(fake_api), [QUESTION]) as server:
         status, _ = await post(server, body)
 

@@ -1,4 +1,5 @@
 """One REST conversation per diagnosis against the running bot, typed as a customer would."""
+
 import uuid
 
 import pytest
@@ -6,15 +7,43 @@ import pytest
 from actions.linking_rules import DIAGNOSES_BY_ID, LOGIN_LINKS_URL
 
 CONVERSATIONS = [
-    ("business_portal", ["Hallo, wir haben einen Firmenvertrag und ich komme nicht ins Kundencenter"]),
+    (
+        "business_portal",
+        ["Hallo, wir haben einen Firmenvertrag und ich komme nicht ins Kundencenter"],
+    ),
     ("register_login", ["ich hab noch gar keinen login fürs kundencenter", "Privatkunde"]),
     ("link_as_owner", ["Mein Handyvertrag wird im Kundencenter nicht angezeigt", "privat"]),
-    ("replace_user_link", ["da steht nur Nutzer, ich bin doch Vertragsinhaber", "Privatkunde", "ja, Nummer und Tarif stehen dabei"]),
-    ("merge_customer_numbers", ["bin Privatkunde, alle Verträge auf meinen Namen, einer steht nur als Nutzer drin"]),
-    ("separate_login_per_holder", ["Bei manchen Verträgen steht Vertragsinhaber, bei anderen nur Nutzer", "privat", "nein"]),
-    ("replace_stale_owner_link", ["Da ist noch eine Vertragsinhaber-Verknüpfung, aber der Vertrag dazu ist gekündigt", "privat"]),
-    ("business_contract_suspected", ["bei mir steht Nutzer, aber ohne Rufnummer und ohne Tarif", "Privatkunde"]),
-    ("split_customer_number", ["Ich kann meinen Vertrag nur als Nutzer verknüpfen", "privat", "nein"]),
+    (
+        "replace_user_link",
+        [
+            "da steht nur Nutzer, ich bin doch Vertragsinhaber",
+            "Privatkunde",
+            "ja, Nummer und Tarif stehen dabei",
+        ],
+    ),
+    (
+        "merge_customer_numbers",
+        ["bin Privatkunde, alle Verträge auf meinen Namen, einer steht nur als Nutzer drin"],
+    ),
+    (
+        "separate_login_per_holder",
+        ["Bei manchen Verträgen steht Vertragsinhaber, bei anderen nur Nutzer", "privat", "nein"],
+    ),
+    (
+        "replace_stale_owner_link",
+        [
+            "Da ist noch eine Vertragsinhaber-Verknüpfung, aber der Vertrag dazu ist gekündigt",
+            "privat",
+        ],
+    ),
+    (
+        "business_contract_suspected",
+        ["bei mir steht Nutzer, aber ohne Rufnummer und ohne Tarif", "Privatkunde"],
+    ),
+    (
+        "split_customer_number",
+        ["Ich kann meinen Vertrag nur als Nutzer verknüpfen", "privat", "nein"],
+    ),
 ]
 
 
@@ -62,7 +91,9 @@ def test_correction_after_the_answer_gives_the_corrected_answer(bot):
 
 def test_not_helped_hands_over_to_kundenservice(bot):
     sender = f"e2e-handover-{uuid.uuid4().hex[:8]}"
-    bot.say(sender, "bin Privatkunde, alle Verträge auf meinen Namen, einer steht nur als Nutzer drin")
+    bot.say(
+        sender, "bin Privatkunde, alle Verträge auf meinen Namen, einer steht nur als Nutzer drin"
+    )
     replies = bot.say(sender, "nein")
     assert "Kundenservice" in all_text(replies)
 
@@ -88,7 +119,10 @@ def test_not_understood_gets_a_rephrase_with_the_main_topics(bot):
     replies = bot.say(f"e2e-fallback-{uuid.uuid4().hex[:8]}", "/nlu_fallback")
     assert "anders formulieren" in all_text(replies)
     assert [b["payload"] for b in replies[-1]["buttons"]][:3] == [
-        "/contract_not_shown", "/linked_only_as_user", "/contracts_partially_shown"]
+        "/contract_not_shown",
+        "/linked_only_as_user",
+        "/contracts_partially_shown",
+    ]
 
 
 def test_gibberish_is_not_taken_for_a_problem(bot):
@@ -120,21 +154,38 @@ def test_facts_first_then_the_page_question_with_its_buttons(bot):
 
 # Each message states every fact its diagnosis needs: the bot answers at once, no question.
 ONE_MESSAGE = [
-    ("customer_type+link_status+number_shown", "replace_user_link",
-     "Ich bin Privatkunde, bei mir steht nur Nutzer, Rufnummer und Tarif werden angezeigt"),
+    (
+        "customer_type+link_status+number_shown",
+        "replace_user_link",
+        "Ich bin Privatkunde, bei mir steht nur Nutzer, Rufnummer und Tarif werden angezeigt",
+    ),
     ("customer_type+has_login", "register_login", "Ich bin Privatkunde und habe noch keinen Login"),
-    ("customer_type+only_user_possible+other_link", "split_customer_number",
-     "Privatkunde hier, ich kann meinen Vertrag nur als Nutzer verknüpfen, eine andere Verknüpfung gibt es nicht"),
-    ("customer_type+link_status+same_name", "separate_login_per_holder",
-     "bin privatkunde, manche verträge stehen als vertragsinhaber, andere nur als nutzer, die laufen auf verschiedene namen"),
-    ("customer_type+number_shown", "business_contract_suspected",
-     "Privatkunde: bei mir steht Nutzer ohne Rufnummer und ohne Tarifname"),
-    ("customer_type+has_login+link_status", "link_as_owner",
-     "Ich bin Privatkunde und habe einen Login, aber da wird kein Vertrag angezeigt"),
+    (
+        "customer_type+only_user_possible+other_link",
+        "split_customer_number",
+        "Privatkunde hier, ich kann meinen Vertrag nur als Nutzer verknüpfen, eine andere Verknüpfung gibt es nicht",
+    ),
+    (
+        "customer_type+link_status+same_name",
+        "separate_login_per_holder",
+        "bin privatkunde, manche verträge stehen als vertragsinhaber, andere nur als nutzer, die laufen auf verschiedene namen",
+    ),
+    (
+        "customer_type+number_shown",
+        "business_contract_suspected",
+        "Privatkunde: bei mir steht Nutzer ohne Rufnummer und ohne Tarifname",
+    ),
+    (
+        "customer_type+has_login+link_status",
+        "link_as_owner",
+        "Ich bin Privatkunde und habe einen Login, aber da wird kein Vertrag angezeigt",
+    ),
 ]
 
 
-@pytest.mark.parametrize("diagnosis_id, message", [c[1:] for c in ONE_MESSAGE], ids=[c[0] for c in ONE_MESSAGE])
+@pytest.mark.parametrize(
+    "diagnosis_id, message", [c[1:] for c in ONE_MESSAGE], ids=[c[0] for c in ONE_MESSAGE]
+)
 def test_all_facts_from_one_message_skip_every_question(bot, diagnosis_id, message):
     sender = f"e2e-one-{diagnosis_id}-{uuid.uuid4().hex[:8]}"
     replies = bot.say(sender, message)

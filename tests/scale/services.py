@@ -5,6 +5,7 @@ server or data of the machine's own. Both are stopped when their context ends, a
 the test fails. As root (CI), PostgreSQL runs as the user ``postgres``: it refuses to run
 as root.
 """
+
 import glob
 import os
 import secrets
@@ -25,8 +26,9 @@ START_TIMEOUT_S = 60
 
 def postgres_bin_dir() -> Optional[Path]:
     """The newest PostgreSQL server installed by Debian's packages, if any."""
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                      key=lambda path: int(Path(path).parts[-3]))
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(Path(path).parts[-3])
+    )
     return Path(versions[-1]).parent if versions else None
 
 
@@ -46,7 +48,9 @@ def install_missing(log: Path) -> None:
     if not missing:
         return
     if os.geteuid() != 0:
-        raise RuntimeError(f"missing {' '.join(missing)}: run 'sudo apt-get install -y {' '.join(missing)}'")
+        raise RuntimeError(
+            f"missing {' '.join(missing)}: run 'sudo apt-get install -y {' '.join(missing)}'"
+        )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     with open(log, "ab") as out:
         for command in (["apt-get", "update"], ["apt-get", "install", "-y", *missing]):
@@ -86,24 +90,64 @@ def postgres(log_dir: Path) -> Iterator[Postgres]:
     server = Postgres(free_port(), "rasa", secrets.token_urlsafe(16), "rasa")
     pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log)]
     try:
-        subprocess.run(_as_postgres_user([
-            str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", f"--pwfile={pwfile}",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
-        ]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    f"--pwfile={pwfile}",
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         options = f"-p {server.port} -k {sockets} -c listen_addresses=127.0.0.1"
-        subprocess.run(_as_postgres_user([*pg_ctl, "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"]),
-                       check=True, stdout=subprocess.DEVNULL)
-        psql = [str(bin_dir / "psql"), "-h", str(sockets), "-p", str(server.port), "-U", "postgres",
-                "-v", "ON_ERROR_STOP=1", "-q", "-d", "postgres"]
-        subprocess.run(_as_postgres_user([
-            *psql, "-c", f"CREATE ROLE {server.user} LOGIN PASSWORD '{server.password}'",
-            "-c", f"CREATE DATABASE {server.database} OWNER {server.user}",
-        ]), check=True)
+        subprocess.run(
+            _as_postgres_user([*pg_ctl, "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        psql = [
+            str(bin_dir / "psql"),
+            "-h",
+            str(sockets),
+            "-p",
+            str(server.port),
+            "-U",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-d",
+            "postgres",
+        ]
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    *psql,
+                    "-c",
+                    f"CREATE ROLE {server.user} LOGIN PASSWORD '{server.password}'",
+                    "-c",
+                    f"CREATE DATABASE {server.database} OWNER {server.user}",
+                ]
+            ),
+            check=True,
+        )
         yield server
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(_as_postgres_user([*pg_ctl, "-m", "fast", "-w", "stop"]),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                _as_postgres_user([*pg_ctl, "-m", "fast", "-w", "stop"]),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         if log.exists():
             shutil.copy(log, log_dir / "postgres.log")
         shutil.rmtree(folder, ignore_errors=True)
@@ -122,13 +166,26 @@ def redis(log_dir: Path) -> Iterator[Redis]:
     server = Redis(free_port())
     with open(log_dir / "redis.log", "ab") as log:
         process = subprocess.Popen(
-            ["redis-server", "--port", str(server.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(log_dir)],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                "redis-server",
+                "--port",
+                str(server.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(log_dir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
-        client = redis_client.Redis(host="127.0.0.1", port=server.port,
-                                    socket_connect_timeout=1, retry_on_timeout=False)
+        client = redis_client.Redis(
+            host="127.0.0.1", port=server.port, socket_connect_timeout=1, retry_on_timeout=False
+        )
         for _ in range(START_TIMEOUT_S * 10):
             if process.poll() is not None:
                 raise RuntimeError(f"redis-server exited, see {log_dir / 'redis.log'}")

@@ -8,6 +8,7 @@ per message sent, and its bot events are exactly the replies received.
 Run by `make test-scale`, not by plain `pytest` (marker `scale`, see pytest.ini): it
 installs PostgreSQL and Redis from Debian's packages when they are missing.
 """
+
 import secrets
 import uuid
 from pathlib import Path
@@ -36,8 +37,9 @@ DIAGNOSIS = "link_as_owner"
 class ScaleOutBot(Bot):
     """The test bot with endpoints.yml pointed at the shared stores."""
 
-    def __init__(self, rasa_port: int, action_port: int, token: str, log_dir: Path,
-                 stores: Dict[str, str]):
+    def __init__(
+        self, rasa_port: int, action_port: int, token: str, log_dir: Path, stores: Dict[str, str]
+    ):
         super().__init__(rasa_port, action_port, token, log_dir)
         self.stores = stores
 
@@ -77,9 +79,13 @@ def stored_event_counts(stores: Dict[str, str], sender: str) -> Dict[str, int]:
     import psycopg2
 
     host, port = stores["TRACKER_STORE_HOST"].split(":")
-    with psycopg2.connect(host=host, port=int(port), dbname=stores["TRACKER_STORE_DB"],
-                          user=stores["TRACKER_STORE_USER"],
-                          password=stores["TRACKER_STORE_PASSWORD"]) as connection:
+    with psycopg2.connect(
+        host=host,
+        port=int(port),
+        dbname=stores["TRACKER_STORE_DB"],
+        user=stores["TRACKER_STORE_USER"],
+        password=stores["TRACKER_STORE_PASSWORD"],
+    ) as connection:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT type_name, count(*) FROM events WHERE sender_id = %s GROUP BY type_name",
@@ -92,8 +98,11 @@ def redis_commands_served(stores: Dict[str, str]) -> int:
     import redis as redis_client
 
     client = redis_client.Redis(host=stores["LOCK_STORE_HOST"], port=int(stores["LOCK_STORE_PORT"]))
-    return sum(stat["calls"] for name, stat in client.info("commandstats").items()
-               if name not in ("cmdstat_info", "cmdstat_ping"))
+    return sum(
+        stat["calls"]
+        for name, stat in client.info("commandstats").items()
+        if name not in ("cmdstat_info", "cmdstat_ping")
+    )
 
 
 def test_conversation_survives_losing_an_instance(instances, stores):

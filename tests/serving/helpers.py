@@ -1,4 +1,5 @@
 """Helpers for tests that talk to the running bot (the session fixture `bot`) over raw HTTP."""
+
 import json
 import uuid
 from pathlib import Path
@@ -23,7 +24,9 @@ def new_sender(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def post(bot: Bot, raw: bytes, content_type: Optional[str] = "application/json") -> Tuple[int, bytes]:
+def post(
+    bot: Bot, raw: bytes, content_type: Optional[str] = "application/json"
+) -> Tuple[int, bytes]:
     headers = {"Content-Type": content_type} if content_type else {}
     return http("POST", bot.url + WEBHOOK, raw, headers)
 

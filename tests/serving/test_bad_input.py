@@ -4,11 +4,20 @@ All of it goes into one diagnosis conversation that waits for an answer, so the 
 also shows that the conversation is not harmed: it ends in its diagnosis, and its tracker
 still holds the events from before.
 """
+
 import json
 
 import pytest
 
-from tests.serving.helpers import ASK_CUSTOMER_TYPE, PROBLEM, all_text, events, new_sender, post, send
+from tests.serving.helpers import (
+    ASK_CUSTOMER_TYPE,
+    PROBLEM,
+    all_text,
+    events,
+    new_sender,
+    post,
+    send,
+)
 
 SENDER = new_sender("bad-input")
 
@@ -17,15 +26,40 @@ MALFORMED = [
     ("empty list", b"[]", "application/json", 400),
     ("JSON string", b'"Hallo"', "application/json", 400),
     ("invalid JSON", b'{"sender": "x", "message": "Hallo"', "application/json", 400),
-    ("invalid UTF-8", b'{"sender": "%s", "message": "Vertr\xe4ge \xff"}' % SENDER.encode(), "application/json", 400),
+    (
+        "invalid UTF-8",
+        b'{"sender": "%s", "message": "Vertr\xe4ge \xff"}' % SENDER.encode(),
+        "application/json",
+        400,
+    ),
     ("deeply nested JSON", b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
-    ("message not a string", json.dumps({"sender": SENDER, "message": {"text": "Hallo"}}).encode(), "application/json", 400),
+    (
+        "message not a string",
+        json.dumps({"sender": SENDER, "message": {"text": "Hallo"}}).encode(),
+        "application/json",
+        400,
+    ),
     ("no message", json.dumps({"sender": SENDER}).encode(), "application/json", 400),
     ("no sender", json.dumps({"message": "Hallo"}).encode(), "application/json", 400),
-    ("sender a number", json.dumps({"sender": 7, "message": "Hallo"}).encode(), "application/json", 400),
-    ("wrong content type", json.dumps({"sender": SENDER, "message": "Hallo"}).encode(), "text/plain", 415),
+    (
+        "sender a number",
+        json.dumps({"sender": 7, "message": "Hallo"}).encode(),
+        "application/json",
+        400,
+    ),
+    (
+        "wrong content type",
+        json.dumps({"sender": SENDER, "message": "Hallo"}).encode(),
+        "text/plain",
+        415,
+    ),
     ("no content type", json.dumps({"sender": SENDER, "message": "Hallo"}).encode(), None, 415),
-    ("1 MB body", json.dumps({"sender": SENDER, "message": "Vertrag " * 131_072}).encode(), "application/json", 413),
+    (
+        "1 MB body",
+        json.dumps({"sender": SENDER, "message": "Vertrag " * 131_072}).encode(),
+        "application/json",
+        413,
+    ),
 ]
 
 MESSAGES = [
@@ -58,7 +92,9 @@ def assert_alive(bot):
     assert status == 400
 
 
-@pytest.mark.parametrize("raw, content_type, status", [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+@pytest.mark.parametrize(
+    "raw, content_type, status", [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
+)
 def test_malformed_request_gets_its_4xx(bot, conversation, raw, content_type, status):
     answer_status, body = post(bot, raw, content_type)
     assert answer_status == status, body[:300]
@@ -83,7 +119,9 @@ def test_conversation_goes_on_after_all_of_it(bot, conversation):
     before = events(bot, conversation)
     status, body = send(bot, conversation, "privat")
     assert status == 200, body[:300]
-    assert bot.tracker(conversation)["slots"]["diagnosis"] == "link_as_owner", all_text(json.loads(body))
+    assert bot.tracker(conversation)["slots"]["diagnosis"] == "link_as_owner", all_text(
+        json.loads(body)
+    )
     after = events(bot, conversation)
     assert after[: len(before)] == before
     assert [e.get("text") for e in after if e["event"] == "user"][0] == PROBLEM

@@ -1,10 +1,11 @@
 """rasa_patches/event_lookup.py: the same event classes as Rasa's own lookup, found faster."""
-import pytest
 
-from rasa_patches import event_lookup
+import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
+
 import rasa_patches
+from rasa_patches import event_lookup
 
 rasa_patches.apply()  # as every Rasa server of the project does
 
@@ -18,8 +19,11 @@ def test_every_event_type_resolves_to_the_class_rasa_finds():
 
 
 def test_events_read_back_from_json_are_the_same():
-    stored = [UserUttered("Mein Vertrag fehlt"), SlotSet("customer_type", "privat"),
-              ActionExecuted("action_listen")]
+    stored = [
+        UserUttered("Mein Vertrag fehlt"),
+        SlotSet("customer_type", "privat"),
+        ActionExecuted("action_listen"),
+    ]
     assert [Event.from_parameters(event.as_dict()) for event in stored] == stored
 
 

@@ -1,11 +1,20 @@
 """The action server down: the customer gets an apology with the way forward, not silence,
 and the conversation goes on once the action server is back."""
+
 import json
 
 import pytest
 
 from actions.linking_rules import LOGIN_LINKS_URL
-from tests.serving.helpers import ASK_CUSTOMER_TYPE, PROBLEM, all_text, domain_text, events, new_sender, send
+from tests.serving.helpers import (
+    ASK_CUSTOMER_TYPE,
+    PROBLEM,
+    all_text,
+    domain_text,
+    events,
+    new_sender,
+    send,
+)
 
 APOLOGY = domain_text("technical_problem")
 

@@ -1,4 +1,5 @@
 """rasa_patches/graph_runner.py runs a model's graphs with the results dask gives."""
+
 from pathlib import Path
 from unittest import mock
 
@@ -8,8 +9,8 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_patches import graph_runner
 import rasa_patches
+from rasa_patches import graph_runner
 
 rasa_patches.apply()  # as every Rasa server of the project does
 
@@ -43,7 +44,9 @@ async def test_parses_and_next_actions_are_the_ones_dask_gives(agent, messages):
         parsed = await agent.parse_message(text)
         with with_dask():
             assert parsed == await agent.parse_message(text)
-        tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed), agent.domain)
+        tracker.update(
+            UserUttered(text, parsed["intent"], parsed["entities"], parsed), agent.domain
+        )
 
         prediction = agent.processor._predict_next_with_tracker(tracker)
         with with_dask():

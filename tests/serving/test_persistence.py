@@ -1,5 +1,6 @@
 """Every conversation is kept in the tracker store (SQLite here): a restart of Rasa in the
 middle of the form loses nothing, and the conversation goes on where it was."""
+
 import json
 import sqlite3
 import time
@@ -33,6 +34,10 @@ def test_conversation_is_kept_in_the_sqlite_file(bot):
     sender = new_sender("sqlite")
     send(bot, sender, PROBLEM)
     with closing(sqlite3.connect(bot.log_dir / "tracker.db")) as database:
-        texts = [row[0] for row in database.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,))]
+        texts = [
+            row[0]
+            for row in database.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+            )
+        ]
     assert [json.loads(text)["text"] for text in texts] == [PROBLEM]

@@ -1,5 +1,6 @@
 """The HTTP API only with the token, channel webhooks open, loopback only, no CORS for
 strangers, and nothing the customer types in the servers' logs."""
+
 import json
 import urllib.error
 import urllib.request
@@ -83,9 +84,19 @@ def response_headers(method: str, url: str, headers: dict, body: bytes = None):
 @pytest.mark.parametrize("method", ["OPTIONS", "POST"], ids=["preflight", "request"])
 def test_no_cors_for_a_strange_origin(bot, method):
     origin = "https://evil.example"
-    headers = {"Origin": origin, "Access-Control-Request-Method": "POST", "Content-Type": "application/json"}
-    body = json.dumps({"sender": new_sender("cors"), "message": "Hallo"}).encode() if method == "POST" else None
-    allowed = response_headers(method, bot.url + WEBHOOK, headers, body).get("Access-Control-Allow-Origin")
+    headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Content-Type": "application/json",
+    }
+    body = (
+        json.dumps({"sender": new_sender("cors"), "message": "Hallo"}).encode()
+        if method == "POST"
+        else None
+    )
+    allowed = response_headers(method, bot.url + WEBHOOK, headers, body).get(
+        "Access-Control-Allow-Origin"
+    )
     assert allowed not in ("*", origin)
 
 

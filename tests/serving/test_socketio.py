@@ -1,5 +1,6 @@
 """The website chat's channel (socketio, session persistence on): replies reach the browser,
 and with the action server down the apology does."""
+
 import asyncio
 from typing import List
 

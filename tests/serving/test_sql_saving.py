@@ -1,4 +1,5 @@
 """rasa_patches/sql_saving.py stores the same rows as Rasa's own SQL tracker store, without the count."""
+
 import sqlite3
 import time
 from pathlib import Path
@@ -9,8 +10,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 
-from rasa_patches import sql_saving
 import rasa_patches
+from rasa_patches import sql_saving
 
 rasa_patches.apply()  # as every Rasa server of the project does
 
@@ -29,7 +30,9 @@ async def _conversation(store: SQLTrackerStore, T: float) -> None:
     tracker.update(ActionExecuted("action_session_start", timestamp=T + 1))
     tracker.update(SessionStarted(timestamp=T + 2))
     tracker.update(ActionExecuted("action_listen", timestamp=T + 3))
-    tracker.update(UserUttered("bin privatkunde", {"name": "inform", "confidence": 1.0}, timestamp=T + 4))
+    tracker.update(
+        UserUttered("bin privatkunde", {"name": "inform", "confidence": 1.0}, timestamp=T + 4)
+    )
     await store.save(tracker)
 
     tracker = await store.retrieve("kunde")
@@ -39,7 +42,9 @@ async def _conversation(store: SQLTrackerStore, T: float) -> None:
     await store.save(tracker)  # nothing new: nothing written
 
     tracker = await store.retrieve("kunde")
-    tracker.update(UserUttered("habe keinen login", {"name": "no_login", "confidence": 1.0}, timestamp=T + 7))
+    tracker.update(
+        UserUttered("habe keinen login", {"name": "no_login", "confidence": 1.0}, timestamp=T + 7)
+    )
     await store.save(tracker)
     tracker.update(ActionExecuted("action_listen", timestamp=T + 8))
     await store.save(tracker)
@@ -55,8 +60,9 @@ async def test_rows_and_retrieved_tracker_are_rasas(domain, tmp_path):
     ours = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "ours.db"))
     await _conversation(ours, T)
     rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
-    with mock.patch.object(SQLTrackerStore, "retrieve", sql_saving.rasa_retrieve), mock.patch.object(
-        SQLTrackerStore, "save", sql_saving.rasa_save
+    with (
+        mock.patch.object(SQLTrackerStore, "retrieve", sql_saving.rasa_retrieve),
+        mock.patch.object(SQLTrackerStore, "save", sql_saving.rasa_save),
     ):
         await _conversation(rasas, T)
         rasa_tracker = await rasas.retrieve("kunde")
@@ -66,7 +72,13 @@ async def test_rows_and_retrieved_tracker_are_rasas(domain, tmp_path):
     our_tracker = await ours.retrieve("kunde")
     assert our_tracker.current_state() == rasa_tracker.current_state()
     assert [e.type_name for e in our_tracker.events] == [
-        "session_started", "action", "user", "slot", "action", "user", "action",
+        "session_started",
+        "action",
+        "user",
+        "slot",
+        "action",
+        "user",
+        "action",
     ]
 
 
@@ -86,9 +98,16 @@ async def test_a_session_that_expires_mid_tracker_is_stored_once(domain, tmp_pat
     await store.save(tracker)
 
     assert [row[1] for row in _rows(tmp_path / "t.db")] == [
-        "session_started", "user", "action", "session_started", "user",
+        "session_started",
+        "user",
+        "action",
+        "session_started",
+        "user",
     ]
-    assert [e.type_name for e in (await store.retrieve("kunde")).events] == ["session_started", "user"]
+    assert [e.type_name for e in (await store.retrieve("kunde")).events] == [
+        "session_started",
+        "user",
+    ]
 
 
 async def test_events_another_writer_stored_are_not_written_twice(domain, tmp_path):
@@ -97,7 +116,9 @@ async def test_events_another_writer_stored_are_not_written_twice(domain, tmp_pa
     tracker.update(UserUttered("mein vertrag fehlt"))
     await store.save(tracker)
     # A tracker built without the store (nothing known about stored events) is counted.
-    stranger = await SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db")).retrieve("kunde")
+    stranger = await SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db")).retrieve(
+        "kunde"
+    )
     object.__delattr__(stranger, sql_saving._STORED)
     stranger.update(ActionExecuted("action_listen"))
     await store.save(stranger)

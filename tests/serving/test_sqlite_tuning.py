@@ -1,11 +1,13 @@
 """rasa_patches/sqlite_tuning.py: Rasa's SQLite tracker store writes ahead, and keeps what it wrote."""
+
 import sqlite3
 
-import rasa_patches
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+import rasa_patches
 
 rasa_patches.apply()  # as every Rasa server of the project does
 

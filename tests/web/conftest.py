@@ -13,6 +13,7 @@ records it, so a test never reaches the internet, whatever the machine's network
 tripwire also sees Chromium's own background traffic (update checks, the search engine's
 preconnect): which requests the *page* made, the tests read from the DevTools log.
 """
+
 import functools
 import http.server
 import os
@@ -141,7 +142,9 @@ class _TripwireHandler(socketserver.StreamRequestHandler):
         line = self.rfile.readline(2048).decode("latin-1").strip()
         with self.server.lock:
             self.server.requests.append(line)
-        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        self.wfile.write(
+            b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -198,4 +201,3 @@ def browser(
             driver.save_screenshot(str(SCREENSHOT_DIR / f"failed-{request.node.name}.png"))
     finally:
         driver.quit()
-

@@ -5,6 +5,7 @@ bot's question with a button, and follow the link in the answer. And what must n
 happen: markup typed into the chat runs, or the page makes a request that leaves this
 machine (the widget asks for Google Fonts; the page must not let it).
 """
+
 import json
 import time
 import urllib.parse
@@ -260,10 +261,8 @@ def test_markup_in_a_message_is_shown_as_text_and_never_runs(
     wait_for(browser, lambda: markup in client_messages(browser), "message not shown as text")
     wait_for(browser, lambda: len(bot_messages(browser)) > replies_before, "bot did not answer")
     with pytest.raises(NoAlertPresentException):
-        browser.switch_to.alert.text
+        _ = browser.switch_to.alert.text
     injected = browser.execute_script(
-        "return document.querySelectorAll("
-        "'#chat img[src=\"x\"], #chat script, [onerror]').length"
+        "return document.querySelectorAll('#chat img[src=\"x\"], #chat script, [onerror]').length"
     )
     assert injected == 0, "the markup became elements of the page"
-
