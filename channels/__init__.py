@@ -10,7 +10,7 @@ import hmac
 import logging
 from typing import Any, Mapping, Optional
 
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -31,7 +31,21 @@ def webhook_blueprint(name: str) -> Blueprint:
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
+    @webhook.listener("before_server_start")
+    async def store_faults_are_503(app: Sanic, _loop: Any) -> None:
+        from rasa_patches.fail_closed_store import TrackerStoreUnavailable
+
+        # Without this, the HTTP API answers a store fault with 500, Sanic's default.
+        app.error_handler.add(TrackerStoreUnavailable, _store_unavailable)
+
     return webhook
+
+
+def _store_unavailable(_: Request, error: Exception) -> HTTPResponse:
+    return response.json(
+        {"status": "failure", "reason": "TrackerStoreUnavailable", "message": str(error)},
+        status=503,
+    )
 
 
 def warn_if_missing(channel: str, credentials: Mapping[str, str]) -> bool:

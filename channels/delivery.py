@@ -34,6 +34,7 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.admission import admitted
+from rasa_patches.fail_closed_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ PROCESSOR_LOGGER = "rasa.core.processor"
 @dataclass
 class Outcome:
     failed: bool = False
+    unstored: bool = False  # the tracker store failed: the conversation may lack this message
 
 
 _current: ContextVar[Optional[Outcome]] = ContextVar("message_outcome", default=None)
@@ -103,14 +105,19 @@ async def deliver(
     message: UserMessage,
     agent: Agent,
     answered: Callable[[], bool] = lambda: True,
+    take_back: Callable[[], None] = lambda: None,
 ) -> None:
     """Cleans the text, has Rasa process the message, apologises when anything failed.
 
     `answered` tells, after processing, whether the customer got a reply at all; a channel
-    that collects the replies (REST) knows, and every message of this bot gets one.
+    that collects the replies (REST) knows, and every message of this bot gets one. When
+    the conversation could not be stored, `take_back` withdraws the replies not sent yet
+    (REST's): the customer gets the apology instead of an answer the bot will not remember.
     """
     message.text = clean_text(message.text or "")
     outcome = await _process(on_new_message, message)
+    if outcome.unstored:
+        take_back()
     if outcome.failed or not answered():
         await apologize(message, agent)
 
@@ -130,6 +137,7 @@ async def _process(
         logger.error("Processing a message failed: %s", type(error).__name__)
         logger.debug("Processing a message failed", exc_info=True)
         outcome.failed = True
+        outcome.unstored = isinstance(error, TrackerStoreUnavailable)
     finally:
         _current.reset(token)
     return outcome

@@ -120,6 +120,7 @@ class RestInput(InputChannel):
                 message,
                 request.app.ctx.agent,
                 answered=lambda: bool(collector.messages),
+                take_back=collector.messages.clear,
             )
             return response.json(collector.messages)
 

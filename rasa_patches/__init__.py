@@ -14,7 +14,14 @@ from typing import Dict, Tuple
 
 import rasa
 
-from rasa_patches import action_validation, event_lookup, graph_runner, sql_saving, sqlite_tuning
+from rasa_patches import (
+    action_validation,
+    event_lookup,
+    fail_closed_store,
+    graph_runner,
+    sql_saving,
+    sqlite_tuning,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +29,7 @@ PINNED_RASA = "3.6.21"
 PATCHES: Tuple[ModuleType, ...] = (
     action_validation,
     event_lookup,
+    fail_closed_store,
     graph_runner,
     sql_saving,
     sqlite_tuning,

@@ -10,24 +10,35 @@ the last messages. PostgreSQL, the scale-out profile, is left as it is.
 """
 
 import sqlite3
-from typing import Any, Dict
+from typing import Any, Callable, Dict
 
 import rasa.core.tracker_store
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 
-_rasa_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
+# Python waits 5 s for a SQLite file another process keeps locked (a backup, a report), and
+# the server's one event loop, every customer with it, waits along; the tracker store's
+# retries (rasa_patches/fail_closed_store.py) try again instead.
+BUSY_TIMEOUT_S = 0.5
 
 
-def _engine_kwargs(url) -> Dict[str, Any]:
-    kwargs = _rasa_engine_kwargs(url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        # Rasa uses the store from its one event loop thread; the pool may close a
-        # connection from another one.
-        kwargs.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
-    return kwargs
+def _tuned(engine_kwargs: Callable[[Any], Dict[str, Any]]) -> Callable[[Any], Dict[str, Any]]:
+    def tuned_engine_kwargs(url) -> Dict[str, Any]:
+        kwargs = engine_kwargs(url)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # Rasa uses the store from its one event loop thread; the pool may close a
+            # connection from another one.
+            kwargs["poolclass"] = QueuePool
+            kwargs["connect_args"] = {
+                **kwargs.get("connect_args", {}),
+                "check_same_thread": False,
+                "timeout": BUSY_TIMEOUT_S,
+            }
+        return kwargs
+
+    return tuned_engine_kwargs
 
 
 def _pragma(connection, statement: str) -> None:
@@ -44,7 +55,8 @@ def _no_flush_per_commit(connection, _record) -> None:
 
 
 def apply() -> None:
-    rasa.core.tracker_store.create_engine_kwargs = _engine_kwargs
+    store = rasa.core.tracker_store
+    store.create_engine_kwargs = _tuned(store.create_engine_kwargs)
     # The file keeps its journal mode; each connection needs its own `synchronous`.
     event.listen(Engine, "first_connect", _write_ahead)
     event.listen(Engine, "connect", _no_flush_per_commit)

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from tests.bot_server import free_port, stop_process
 
@@ -67,6 +67,25 @@ class Postgres:
     user: str
     password: str
     database: str
+    pg_ctl: Tuple[str, ...] = ()
+    start_options: str = ""
+
+    def stop(self) -> None:
+        """A fast shutdown, as a crash or a restart of the database server looks to Rasa."""
+        subprocess.run(
+            _as_postgres_user([*self.pg_ctl, "-m", "fast", "-w", "stop"]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start(self) -> None:
+        subprocess.run(
+            _as_postgres_user(
+                [*self.pg_ctl, "-o", self.start_options, "-w", "-t", str(START_TIMEOUT_S), "start"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 @contextmanager
@@ -87,8 +106,10 @@ def postgres(log_dir: Path) -> Iterator[Postgres]:
     if os.geteuid() == 0:
         for path in (folder, sockets, pwfile):
             shutil.chown(path, "postgres", "postgres")
-    server = Postgres(free_port(), "rasa", secrets.token_urlsafe(16), "rasa")
+    port = free_port()
     pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log)]
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1"
+    server = Postgres(port, "rasa", secrets.token_urlsafe(16), "rasa", tuple(pg_ctl), options)
     try:
         subprocess.run(
             _as_postgres_user(
@@ -108,12 +129,7 @@ def postgres(log_dir: Path) -> Iterator[Postgres]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        options = f"-p {server.port} -k {sockets} -c listen_addresses=127.0.0.1"
-        subprocess.run(
-            _as_postgres_user([*pg_ctl, "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"]),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        server.start()
         psql = [
             str(bin_dir / "psql"),
             "-h",

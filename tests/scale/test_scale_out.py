@@ -5,19 +5,24 @@ form (SIGKILL, as a crashed host would); the other finishes the conversation. No
 the conversation may be lost: the diagnosis is right and the tracker holds one user event
 per message sent, and its bot events are exactly the replies received.
 
-Run by `make test-scale`, not by plain `pytest` (marker `scale`, see pytest.ini): it
+PostgreSQL stopped in the middle of a conversation: the customer, and a new one, get the
+apology instead of an answer made up from an empty tracker; after the restart the
+conversation goes on from what was stored, with nothing lost.
+
+Run by `make test-scale`, not by plain `pytest` (marker `scale`, see pyproject.toml): it
 installs PostgreSQL and Redis from Debian's packages when they are missing.
 """
 
 import secrets
 import uuid
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Tuple
 
 import pytest
+import yaml
 
 from tests.bot_server import Bot, free_port
-from tests.scale.services import install_missing, postgres, redis, scale_out_environment
+from tests.scale.services import Postgres, install_missing, postgres, redis, scale_out_environment
 from tests.tracker_check import bot_replies, user_texts, without_recipient
 
 pytestmark = pytest.mark.scale
@@ -32,6 +37,14 @@ CONVERSATION = [
     ("b", "gar kein Vertrag zu sehen"),
 ]
 DIAGNOSIS = "link_as_owner"
+PROBLEM = "Mein Handyvertrag wird im Kundencenter nicht angezeigt"
+APOLOGY = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
+)["responses"]["technical_problem"][0]["text"]
+
+
+def reply_text(replies: List[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
 
 
 class ScaleOutBot(Bot):
@@ -48,11 +61,16 @@ class ScaleOutBot(Bot):
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory) -> Iterator[Dict[str, str]]:
+def servers(tmp_path_factory) -> Iterator[Tuple[Postgres, Dict[str, str]]]:
     log_dir = tmp_path_factory.mktemp("stores")
     install_missing(log_dir / "apt.log")
     with postgres(log_dir) as pg, redis(log_dir) as rd:
-        yield scale_out_environment(pg, rd)
+        yield pg, scale_out_environment(pg, rd)
+
+
+@pytest.fixture(scope="module")
+def stores(servers) -> Dict[str, str]:
+    return servers[1]
 
 
 @pytest.fixture
@@ -128,3 +146,27 @@ def test_conversation_survives_losing_an_instance(instances, stores):
     bot_events = sum(1 for event in tracker["events"] if event["event"] == "bot")
     assert (stored.get("user"), stored.get("bot")) == (len(sent), bot_events)
     assert redis_commands_served(stores) > 0, "the lock store should be Redis"
+
+
+def test_postgresql_down_gets_the_apology_and_the_conversation_goes_on_after(instances, servers):
+    pg, stores = servers
+    bot = instances["a"]
+    sender = f"pg-down-{uuid.uuid4().hex[:8]}"
+    assert "Privatkunden- oder einen Geschäftskundenvertrag" in reply_text(bot.say(sender, PROBLEM))
+
+    pg.stop()
+    try:
+        during = bot.say(sender, "Privatkunde")
+        newcomer = bot.say(f"pg-new-{uuid.uuid4().hex[:8]}", PROBLEM)
+    finally:
+        pg.start()
+
+    # Not the next question as if the conversation had just begun: the apology, and only it.
+    assert [r.get("text") for r in during] == [APOLOGY]
+    assert [r.get("text") for r in newcomer] == [APOLOGY]
+    # The first message after the restart is answered from the stored conversation.
+    bot.say(sender, "Privatkunde")
+    tracker = bot.tracker(sender)
+    assert tracker["slots"]["diagnosis"] == DIAGNOSIS
+    assert user_texts(tracker["events"]) == [PROBLEM, "Privatkunde"]
+    assert stored_event_counts(stores, sender)["user"] == 2
