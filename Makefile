@@ -50,7 +50,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-scale bench-load bench-nlu nlu-validate simulate
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-scale bench-load bench-nlu bench-masking nlu-validate simulate
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
@@ -154,6 +154,9 @@ simulate: train ## over 2,000 simulated customer conversations against the bot
 # figures. Writes the section "NLU (make bench-nlu)" of docs/benchmarks.md.
 bench-nlu: setup ## this NLU against DIET, Rasa classifiers and a TF-IDF baseline
 	$(BIN)/python benchmarks/nlu.py
+
+bench-masking: train ## personal data found and masked, per kind, on generated and real messages
+	$(BIN)/python benchmarks/masking.py
 
 # The same systems trained on 80 % of data/nlu, scored on the other 20 %: where settings may be
 # chosen, so that the test sets stay tests. Writes "NLU settings (make nlu-validate)".

@@ -34,6 +34,7 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.admission import admitted
+from channels.masking import mask
 from rasa_patches.fail_closed_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ async def deliver(
     the conversation could not be stored, `take_back` withdraws the replies not sent yet
     (REST's): the customer gets the apology instead of an answer the bot will not remember.
     """
-    message.text = clean_text(message.text or "")
+    message.text = mask(clean_text(message.text or ""))
     outcome = await _process(on_new_message, message)
     if outcome.unstored:
         take_back()

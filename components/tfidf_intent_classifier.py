@@ -10,6 +10,7 @@ on the message text itself, so it needs no tokenizer, featurizer or spaCy model 
 that chose it and its settings are in config.yml and docs/benchmarks.md.
 """
 
+import random
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -28,8 +29,31 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from actions.normaliser import fold_letters
+from channels import masking
 
 MODEL_FILE = "tfidf_intent_classifier.joblib"
+# How customers paste their data, once channels/masking.py has replaced it.
+MASKED_PIECES = (
+    f"meine Rufnummer ist {masking.PHONE}",
+    f"Tel. {masking.PHONE}",
+    masking.PHONE,
+    f"Kundennummer {masking.CUSTOMER_NUMBER}",
+    f"meine Kundennummer lautet {masking.CUSTOMER_NUMBER}",
+    f"Vertragsnummer: {masking.CONTRACT_NUMBER}",
+    f"Mail: {masking.EMAIL}",
+    masking.EMAIL,
+    f"IBAN {masking.IBAN}",
+    f"geboren am {masking.BIRTH_DATE}",
+    f"Passwort: {masking.SECRET}",
+    f"PIN {masking.SECRET}",
+    f"{masking.ADDRESS}, {masking.ADDRESS}",
+    f"Adresse: {masking.ADDRESS}",
+)
+
+
+def _with_masked_piece(text: str, rng: random.Random) -> str:
+    piece = rng.choice(MASKED_PIECES)
+    return f"{text} {piece}" if rng.random() < 0.5 else f"{piece}, {text}"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -48,6 +72,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             # "balanced" weighs every intent alike however many examples it has.
             "class_weight": None,
             "ranking_length": 10,
+            # Also train on each example with a masked piece of personal data pasted in,
+            # so that "Kundennummer [Kundennummer]" says nothing about the intent.
+            "with_masked_personal_data": False,
             "random_seed": 42,
         }
 
@@ -105,8 +132,14 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if len(intents) < 2:
             # Nothing to tell apart; process() then leaves messages to the other classifiers.
             return self._resource
+        texts = [m.get(TEXT) for m in examples]
+        labels = [m.get(INTENT) for m in examples]
+        if self._config["with_masked_personal_data"]:
+            rng = random.Random(self._config["random_seed"])
+            texts += [_with_masked_piece(text, rng) for text in texts]
+            labels += labels
         self._pipeline = self._new_pipeline()
-        self._pipeline.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        self._pipeline.fit(texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, Path(directory) / MODEL_FILE)
         return self._resource

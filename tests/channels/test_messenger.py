@@ -427,3 +427,12 @@ async def test_failing_graph_api_neither_breaks_the_webhook_nor_logs_the_token(
     assert "HTTP 400" in caplog.text
     assert TOKEN not in caplog.text
     assert SECRET not in caplog.text
+
+
+async def test_personal_data_are_masked_before_the_bot_sees_them(fake_api, serve):
+    async with serve(messenger(fake_api), [GREETING]) as server:
+        body = text_event("Rufnummer 0151 23456789, Kd.-Nr. 4711081512")
+        await post(server, body, signed(body))
+
+        [(_, text, _)] = server.agent.received
+    assert text == "Rufnummer [Rufnummer], Kd.-Nr. [Kundennummer]"

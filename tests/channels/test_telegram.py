@@ -311,3 +311,11 @@ async def test_failing_bot_api_neither_breaks_the_webhook_nor_logs_the_token(
     assert len(fake_api.calls) == 2
     assert "HTTP 400" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_personal_data_are_masked_before_the_bot_sees_them(fake_api, serve):
+    async with serve(telegram(fake_api), [QUESTION]) as server:
+        await post(server, message_update("Rufnummer 0151 23456789, Kd.-Nr. 4711081512"))
+
+        [(_, text, _)] = server.agent.received
+    assert text == "Rufnummer [Rufnummer], Kd.-Nr. [Kundennummer]"
