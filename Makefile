@@ -21,6 +21,8 @@ export TRACKER_STORE_HOST ?=
 export TRACKER_STORE_DB ?= $(CURDIR)/run/tracker.db
 export TRACKER_STORE_USER ?=
 export TRACKER_STORE_PASSWORD ?=
+# Conversations are deleted this many days after their last event (channels/retention.py).
+export RETENTION_DAYS ?= 30
 export LOCK_STORE_TYPE ?= in_memory
 export LOCK_STORE_HOST ?=
 export LOCK_STORE_PORT ?= 6379
@@ -50,7 +52,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-scale bench-load bench-nlu bench-masking nlu-validate simulate
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-scale bench-load bench-nlu bench-masking nlu-validate simulate purge
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
@@ -154,6 +156,9 @@ simulate: train ## over 2,000 simulated customer conversations against the bot
 # figures. Writes the section "NLU (make bench-nlu)" of docs/benchmarks.md.
 bench-nlu: setup ## this NLU against DIET, Rasa classifiers and a TF-IDF baseline
 	$(BIN)/python benchmarks/nlu.py
+
+purge: setup ## delete the conversations older than RETENTION_DAYS from the tracker store now
+	$(BIN)/python -m channels.retention
 
 bench-masking: train ## personal data found and masked, per kind, on generated and real messages
 	$(BIN)/python benchmarks/masking.py

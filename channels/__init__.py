@@ -38,6 +38,15 @@ def webhook_blueprint(name: str) -> Blueprint:
         # Without this, the HTTP API answers a store fault with 500, Sanic's default.
         app.error_handler.add(TrackerStoreUnavailable, _store_unavailable)
 
+    @webhook.listener("after_server_start")
+    async def keep_retention(app: Sanic, _loop: Any) -> None:
+        from channels.retention import purge_daily
+
+        # Each channel's blueprint has this listener; the server needs one purge task.
+        if not getattr(app.ctx, "retention_started", False):
+            app.ctx.retention_started = True
+            app.add_task(purge_daily(app))
+
     return webhook
 
 

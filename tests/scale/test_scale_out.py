@@ -170,3 +170,33 @@ def test_postgresql_down_gets_the_apology_and_the_conversation_goes_on_after(ins
     assert tracker["slots"]["diagnosis"] == DIAGNOSIS
     assert user_texts(tracker["events"]) == [PROBLEM, "Privatkunde"]
     assert stored_event_counts(stores, sender)["user"] == 2
+
+
+async def test_retention_deletes_old_conversations_from_postgresql(stores):
+    import time
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from channels.retention import purge
+
+    host, port = stores["TRACKER_STORE_HOST"].split(":")
+    store = SQLTrackerStore(
+        Domain.empty(),
+        dialect="postgresql",
+        host=host,
+        port=int(port),
+        db=stores["TRACKER_STORE_DB"],
+        username=stores["TRACKER_STORE_USER"],
+        password=stores["TRACKER_STORE_PASSWORD"],
+    )
+    old, recent = f"old-{uuid.uuid4().hex[:8]}", f"recent-{uuid.uuid4().hex[:8]}"
+    day = 24 * 60 * 60
+    for sender, age in ((old, 40), (recent, 1)):
+        event = UserUttered("hallo", timestamp=time.time() - age * day)
+        await store.save(DialogueStateTracker.from_events(sender, [event]))
+    purge(store.engine, days=30)
+    assert stored_event_counts(stores, old) == {}
+    assert stored_event_counts(stores, recent) == {"user": 1}
