@@ -23,6 +23,8 @@ export TRACKER_STORE_USER ?=
 export TRACKER_STORE_PASSWORD ?=
 # Conversations are deleted this many days after their last event (channels/retention.py).
 export RETENTION_DAYS ?= 30
+# The operator's privacy page, linked in the bot's first message when set.
+export PRIVACY_URL ?=
 export LOCK_STORE_TYPE ?= in_memory
 export LOCK_STORE_HOST ?=
 export LOCK_STORE_PORT ?= 6379
@@ -105,7 +107,7 @@ serve: train tracker-store-dir ## action server + Rasa HTTP API and all channels
 	  [ -n "$$RASA_API_TOKEN" ] || echo "RASA_API_TOKEN is not set; the API token of this run: $$token"; \
 	  $(RASA) run actions --port $(ACTION_PORT) & \
 	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	  $(RASA) run --enable-api --auth-token="$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
+	  RASA_API_TOKEN="$$token" $(RASA) run --enable-api --auth-token="$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
 	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml
 
 # The chat widget from the npm registry, pinned by web/package-lock.json, served locally.

@@ -6,7 +6,7 @@ import os
 from typing import Any, List, Mapping, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,11 +14,14 @@ from actions import normaliser
 from actions.conversation import Message, take_turn, told_values
 from actions.facts import facts_from_slots
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
+from channels.retention import retention_days
 
 FORM = "diagnosis_form"
 
 # Where the website serves web/img; Messenger needs an address it can reach.
 PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "http://localhost:8080")
+# The operator's privacy page, if there is one; no address is made up here.
+PRIVACY_URL = os.environ.get("PRIVACY_URL", "").strip()
 
 
 def _response_text(domain: DomainDict, response: Text, slots: Mapping[Text, Any]) -> Text:
@@ -181,3 +184,21 @@ class ActionNotUnderstood(Action):
             return [FollowupAction(FORM)]
         dispatcher.utter_message(response=NOT_UNDERSTOOD_RESPONSES.get(intent, "utter_rephrase"))
         return []
+
+
+class ActionSessionStart(Action):
+    """Every conversation, on every channel, begins with what the customer should know: an
+    automated chat, personal data not needed and masked, how long the conversation is kept."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            response="privacy_notice_with_link" if PRIVACY_URL else "privacy_notice",
+            retention_days=retention_days(),
+            privacy_url=PRIVACY_URL,
+        )
+        return [SessionStarted(), ActionExecuted("action_listen")]

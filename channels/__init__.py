@@ -39,13 +39,12 @@ def webhook_blueprint(name: str) -> Blueprint:
         app.error_handler.add(TrackerStoreUnavailable, _store_unavailable)
 
     @webhook.listener("after_server_start")
-    async def keep_retention(app: Sanic, _loop: Any) -> None:
+    async def keep_retention(app: Sanic, loop: Any) -> None:
         from channels.retention import purge_daily
 
         # Each channel's blueprint has this listener; the server needs one purge task.
-        if not getattr(app.ctx, "retention_started", False):
-            app.ctx.retention_started = True
-            app.add_task(purge_daily(app))
+        if getattr(app.ctx, "retention", None) is None:
+            app.ctx.retention = loop.create_task(purge_daily(app))
 
     return webhook
 

@@ -54,7 +54,7 @@ async def purge_daily(app: Any) -> None:
     """At server start and every day after, for as long as the server runs."""
     while True:
         agent = getattr(app.ctx, "agent", None)
-        engine = sql_engine(agent.tracker_store) if agent is not None else None
+        engine = sql_engine(getattr(agent, "tracker_store", None)) if agent is not None else None
         if agent is not None and engine is None:
             return  # an in-memory store forgets by itself
         if engine is not None:

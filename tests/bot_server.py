@@ -74,6 +74,8 @@ class Bot:
             TF_CPP_MIN_LOG_LEVEL="2",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+            # The API token, for the endpoints that are channels (channels/erasure.py).
+            RASA_API_TOKEN=self.token,
             # Pictures relative to the page that shows them (the test's own static server).
             BOT_PUBLIC_URL="",
             # The action server binds to SANIC_HOST (it has no --interface option).

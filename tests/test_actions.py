@@ -336,3 +336,27 @@ async def test_another_topic_after_an_answer_can_be_a_correction():
     assert await ActionNotUnderstood().run(CollectingDispatcher(), tracker, DOMAIN) == [
         FollowupAction("diagnosis_form")
     ]
+
+
+@pytest.mark.parametrize(
+    "privacy_url, response",
+    [("", "privacy_notice"), ("https://example.org/datenschutz", "privacy_notice_with_link")],
+)
+async def test_every_conversation_begins_with_the_privacy_notice(
+    monkeypatch, privacy_url, response
+):
+    from rasa_sdk.events import ActionExecuted, SessionStarted
+
+    from actions import actions
+
+    monkeypatch.setattr(actions, "PRIVACY_URL", privacy_url)
+    monkeypatch.setenv("RETENTION_DAYS", "14")
+    dispatcher = CollectingDispatcher()
+    events = await actions.ActionSessionStart().run(dispatcher, tracker_with({}), DOMAIN)
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+    [message] = dispatcher.messages
+    assert message["response"] == response
+    assert message["retention_days"] == 14 and message["privacy_url"] == privacy_url
+    text = DOMAIN["responses"][response][0]["text"].format(**message)
+    assert "automatischen Assistenten" in text and "14 Tage" in text
+    assert ("Datenschutz: https://example.org/datenschutz" in text) == bool(privacy_url)

@@ -1,6 +1,7 @@
 """Personal data a customer pastes are masked before anything keeps them: neither the
 tracker store nor the server's logs hold them, over REST and the website chat alike."""
 
+from tests.bot_server import http
 from tests.serving.helpers import ASK_CUSTOMER_TYPE, all_text, new_sender
 from tests.serving.test_faults import say
 from tests.serving.test_socketio import chat
@@ -40,3 +41,29 @@ async def test_the_website_chat_masks_alike(bot):
     await chat(bot, MESSAGE, ASK_CUSTOMER_TYPE)
     kept = stored_and_logged(bot)
     assert [p for p in PERSONAL if p in kept] == []
+
+
+def erase(bot, sender, token=None):
+    query = f"?token={token}" if token else ""
+    return http("DELETE", f"{bot.url}/conversations/{sender}{query}")[0]
+
+
+def test_a_conversation_is_erased_on_request_with_the_api_token_only(bot):
+    sender = new_sender("privacy-erase")
+    say(bot, sender, MESSAGE)
+    assert erase(bot, sender) == 401
+    assert erase(bot, sender, "wrong-token") == 401
+    assert any(e["event"] == "user" for e in bot.tracker(sender)["events"])
+
+    assert erase(bot, sender, bot.token) == 204
+    assert not any(e["event"] == "user" for e in bot.tracker(sender)["events"])
+    assert erase(bot, new_sender("privacy-unknown"), bot.token) == 404
+    # The customer can start afresh.
+    assert ASK_CUSTOMER_TYPE in all_text(say(bot, sender, MESSAGE))
+
+
+def test_the_first_reply_says_automated_masked_and_how_long_it_is_kept(bot):
+    first = all_text(say(bot, new_sender("privacy-notice"), "Hallo"))
+    assert "automatischen Assistenten" in first
+    assert "30 Tage nach Ihrer letzten Nachricht gelöscht" in first
+    assert first.index("automatischen Assistenten") < first.index("Kundencenter-Assistent")
