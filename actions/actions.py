@@ -22,6 +22,8 @@ FORM = "diagnosis_form"
 PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "http://localhost:8080")
 # The operator's privacy page, if there is one; no address is made up here.
 PRIVACY_URL = os.environ.get("PRIVACY_URL", "").strip()
+PRIVACY_NOTICE = "privacy_notice"
+PRIVACY_NOTICE_WITH_LINK = "privacy_notice_with_link"
 
 
 def _response_text(domain: DomainDict, response: Text, slots: Mapping[Text, Any]) -> Text:
@@ -197,7 +199,7 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(
-            response="privacy_notice_with_link" if PRIVACY_URL else "privacy_notice",
+            response=PRIVACY_NOTICE_WITH_LINK if PRIVACY_URL else PRIVACY_NOTICE,
             retention_days=retention_days(),
             privacy_url=PRIVACY_URL,
         )
