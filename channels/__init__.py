@@ -8,6 +8,8 @@ channel without its secrets rejects every webhook call instead of keeping Rasa f
 
 import hmac
 import logging
+import os
+import signal
 from typing import Any, Mapping, Optional
 
 from sanic import Blueprint, Sanic, response
@@ -15,6 +17,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
+
+# Seconds between SIGTERM and the server's stop, while /ready already answers 503.
+DRAIN_NOTICE_S = float(os.environ.get("BOT_DRAIN_NOTICE_S") or 3)
 
 
 def webhook_blueprint(name: str) -> Blueprint:
@@ -37,6 +42,32 @@ def webhook_blueprint(name: str) -> Blueprint:
 
         # Without this, the HTTP API answers a store fault with 500, Sanic's default.
         app.error_handler.add(TrackerStoreUnavailable, _store_unavailable)
+
+    @webhook.route("/ready", methods=["GET"])
+    async def ready(request: Request) -> HTTPResponse:
+        if getattr(request.app.ctx, "draining", False):
+            return response.json({"ready": False, "reason": "stopping"}, status=503)
+        return response.json({"ready": True})
+
+    @webhook.listener("after_server_start")
+    async def drain_on_sigterm(app: Sanic, loop: Any) -> None:
+        # Sanic stops listening the moment SIGTERM arrives. Here the server first says it is
+        # stopping (GET .../ready is 503), so a load balancer sends no more customers, keeps
+        # answering for DRAIN_NOTICE_S, and only then stops, finishing what is in progress.
+        if getattr(app.ctx, "drain_installed", False):
+            return
+        app.ctx.drain_installed = True
+
+        def drain() -> None:
+            if not getattr(app.ctx, "draining", False):
+                app.ctx.draining = True
+                logger.info("SIGTERM: stopping in %.1f s", DRAIN_NOTICE_S)
+                loop.call_later(DRAIN_NOTICE_S, app.stop)
+
+        try:
+            loop.add_signal_handler(signal.SIGTERM, drain)
+        except (NotImplementedError, RuntimeError):  # no signals outside the main thread
+            pass
 
     @webhook.listener("after_server_start")
     async def keep_retention(app: Sanic, loop: Any) -> None:

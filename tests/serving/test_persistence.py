@@ -2,6 +2,7 @@
 middle of the form loses nothing, and the conversation goes on where it was."""
 
 import json
+import signal
 import sqlite3
 import time
 from contextlib import closing
@@ -41,3 +42,25 @@ def test_conversation_is_kept_in_the_sqlite_file(bot):
             )
         ]
     assert [json.loads(text)["text"] for text in texts] == [PROBLEM]
+
+
+def test_sigterm_says_not_ready_at_once_keeps_answering_then_stops_cleanly(bot):
+    from tests.bot_server import http
+
+    ready = f"{bot.url}/webhooks/rest/ready"
+    assert http("GET", ready)[0] == 200
+    process = bot.processes["rasa"]
+    signalled = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        assert http("GET", ready)[0] == 503  # at once, for a load balancer
+        status, body = send(bot, new_sender("draining"), PROBLEM)  # in the notice: still answered
+        assert status == 200 and ASK_CUSTOMER_TYPE in all_text(json.loads(body))
+        assert process.wait(timeout=60) == 0
+        print(f"stopped {time.monotonic() - signalled:.1f} s after SIGTERM")
+    finally:
+        bot.processes.pop("rasa", None)
+        started = time.monotonic()
+        bot.start_rasa()
+        print(f"Rasa started again in {time.monotonic() - started:.1f} s")
+    assert http("GET", ready)[0] == 200
