@@ -25,6 +25,8 @@ export TRACKER_STORE_PASSWORD ?=
 export RETENTION_DAYS ?= 30
 # The operator's privacy page, linked in the bot's first message when set.
 export PRIVACY_URL ?=
+# The operator's Kundenservice contact page, given with the case note when set.
+export KUNDENSERVICE_URL ?=
 export LOCK_STORE_TYPE ?= in_memory
 export LOCK_STORE_HOST ?=
 export LOCK_STORE_PORT ?= 6379

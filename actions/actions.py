@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import normaliser
+from actions.case_note import case_note
 from actions.conversation import Message, take_turn, told_values
 from actions.facts import facts_from_slots
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
@@ -22,6 +23,8 @@ FORM = "diagnosis_form"
 PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "http://localhost:8080")
 # The operator's privacy page, if there is one; no address is made up here.
 PRIVACY_URL = os.environ.get("PRIVACY_URL", "").strip()
+# The operator's contact page of the Kundenservice, if set; the article names none.
+KUNDENSERVICE_URL = os.environ.get("KUNDENSERVICE_URL", "").strip()
 PRIVACY_NOTICE = "privacy_notice"
 PRIVACY_NOTICE_WITH_LINK = "privacy_notice_with_link"
 
@@ -107,7 +110,10 @@ class ValidateDiagnosisForm(FormValidationAction):
             reading,
         )
         for response in turn.say:
-            dispatcher.utter_message(response=response)
+            if response == PERSON_WITH_CASE_NOTE:
+                _send_case_note(dispatcher, tracker, domain, response, _helped(tracker))
+            else:
+                dispatcher.utter_message(response=response)
         # Always some events: an empty answer would make Rasa reject the form and let the
         # policies guess instead.
         return [SlotSet(fact, value) for fact, value in turn.changed.items()] + [
@@ -160,6 +166,74 @@ class ActionHandover(Action):
             dispatcher.utter_message(response="ask_problem")
         else:
             dispatcher.utter_message(response=f"handover_{diagnosis.handover}")
+            _send_case_note(dispatcher, tracker, domain, CASE_NOTE, helped=False)
+        return []
+
+
+CASE_NOTE = "case_note"
+CASE_NOTE_WITH_LINK = "case_note_with_link"
+PERSON_WITH_CASE_NOTE = "handover_person"
+PERSON_WITH_CASE_NOTE_AND_LINK = "handover_person_with_link"
+WITH_LINK = {CASE_NOTE: CASE_NOTE_WITH_LINK, PERSON_WITH_CASE_NOTE: PERSON_WITH_CASE_NOTE_AND_LINK}
+
+
+def _send_case_note(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: DomainDict,
+    response: Text,
+    helped: Any,
+) -> None:
+    problem = next(
+        (
+            e.get("text")
+            for e in tracker.events
+            if e.get("event") == "user" and e.get("text") and not e["text"].startswith("/")
+        ),
+        None,
+    )
+    diagnosis = DIAGNOSES_BY_ID.get(tracker.get_slot("diagnosis"))
+    steps = []
+    for step in diagnosis.steps if diagnosis else ():
+        # The form's validation gets no domain (enable_selective_domain): the step's name then.
+        if f"step_{step}" in (domain or {}).get("responses", {}):
+            text = _response_text(domain, f"step_{step}", tracker.current_slot_values())
+            steps.append(text.splitlines()[0].rstrip(":"))
+        else:
+            steps.append(step)
+    note = case_note(
+        problem, tracker.current_slot_values(), diagnosis.id if diagnosis else None, steps, helped
+    )
+    dispatcher.utter_message(
+        response=WITH_LINK[response] if KUNDENSERVICE_URL else response,
+        case_note=note,
+        kundenservice_url=KUNDENSERVICE_URL,
+    )
+
+
+def _helped(tracker: Tracker) -> Any:
+    """The customer's answer to the last "Hat Ihnen das geholfen?": True, False or None."""
+    helped, asked = None, False
+    for event in tracker.events:
+        if event.get("event") == "bot":
+            asked = (event.get("metadata") or {}).get("utter_action") == "ask_helped"
+        elif event.get("event") == "user" and asked:
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            helped = {"affirm": True, "deny": False}.get(intent, helped)
+            asked = False
+    return helped
+
+
+class ActionHandoverToPerson(Action):
+    """A customer who wants a person gets the way to one, with the case to pass on."""
+
+    def name(self) -> Text:
+        return "action_handover_to_person"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        _send_case_note(dispatcher, tracker, domain, PERSON_WITH_CASE_NOTE, _helped(tracker))
         return []
 
 

@@ -103,7 +103,7 @@ def told_values(
 
 def _why_not_answered(message: Message, reading: Reading, asked: str) -> Tuple[str, ...]:
     if reading.wants_person or message.intent == "request_human":
-        return ("utter_person_wish",)
+        return ("handover_person",)
     if reading.unhelpful:
         return ("utter_sorry_unhelpful",)
     if asked in reading.unclear:

@@ -232,7 +232,10 @@ async def test_former_business_customer_gets_the_split_with_its_own_lead():
 async def test_handover_answers_for_the_diagnosis(diagnosis):
     dispatcher = CollectingDispatcher()
     await ActionHandover().run(dispatcher, tracker_with({"diagnosis": diagnosis.id}), DOMAIN)
-    assert [m["response"] for m in dispatcher.messages] == [f"handover_{diagnosis.handover}"]
+    assert [m["response"] for m in dispatcher.messages] == [
+        f"handover_{diagnosis.handover}",
+        "case_note",
+    ]
 
 
 async def test_handover_without_diagnosis_asks_for_the_problem():
@@ -360,3 +363,40 @@ async def test_every_conversation_begins_with_the_privacy_notice(
     text = DOMAIN["responses"][response][0]["text"].format(**message)
     assert "automatischen Assistenten" in text and "14 Tage" in text
     assert ("Datenschutz: https://example.org/datenschutz" in text) == bool(privacy_url)
+
+
+async def test_a_person_asked_for_gets_the_case_to_pass_on():
+    from actions.actions import ActionHandoverToPerson
+
+    slots = {
+        "customer_type": "privat",
+        "link_status": "nur_nutzer",
+        "number_shown": "ja",
+        "diagnosis": "replace_user_link",
+    }
+    tracker = tracker_with(slots)
+    tracker.events[:0] = [
+        {
+            "event": "user",
+            "text": "da steht nur Nutzer, Rufnummer [Rufnummer]",
+            "parse_data": {"intent": {"name": "linked_only_as_user"}},
+        },
+        {
+            "event": "bot",
+            "text": "Hat Ihnen das geholfen?",
+            "metadata": {"utter_action": "ask_helped"},
+        },
+        {"event": "user", "text": "nein", "parse_data": {"intent": {"name": "deny"}}},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionHandoverToPerson().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "handover_person"
+    note = message["case_note"]
+    assert "Anliegen in den Worten des Kunden: da steht nur Nutzer, Rufnummer [Rufnummer]" in note
+    assert (
+        "Vertragsart: Privatkunde" in note and "Seite „Login-Verknüpfungen“: nur „Nutzer“" in note
+    )
+    assert "Ergebnis des Assistenten: replace_user_link" in note
+    assert "Löschen Sie zuerst die Nutzer-Verknüpfung" in note
+    assert "Geholfen: nein" in note

@@ -149,6 +149,6 @@ async def test_the_handover_is_the_articles(diagnosis_id):
     *_, handover, phrase, _ = EXPECTED[diagnosis_id]
     dispatcher = CollectingDispatcher()
     await ActionHandover().run(dispatcher, tracker_with({"diagnosis": diagnosis_id}), DOMAIN)
-    assert [m["response"] for m in dispatcher.messages] == [f"handover_{handover}"]
+    assert [m["response"] for m in dispatcher.messages] == [f"handover_{handover}", "case_note"]
     [variation] = DOMAIN["responses"][f"handover_{handover}"]
     assert phrase in variation["text"]

@@ -22,7 +22,7 @@ def test_an_answer_sets_the_fact_and_closes_the_question():
     "text, intent, said",
     [
         ("weiß ich nicht", "dont_know", ()),
-        ("verbinden Sie mich bitte mit einem Mitarbeiter", "request_human", ("utter_person_wish",)),
+        ("verbinden Sie mich bitte mit einem Mitarbeiter", "request_human", ("handover_person",)),
         ("das hilft mir nicht", "deny", ("utter_sorry_unhelpful",)),
         ("privat, aber über die Firma", "inform", ("utter_unclear_customer_type",)),
         ("Wie wird das Wetter morgen?", "out_of_scope", ("utter_out_of_scope",)),

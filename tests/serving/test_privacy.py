@@ -67,3 +67,15 @@ def test_the_first_reply_says_automated_masked_and_how_long_it_is_kept(bot):
     assert "automatischen Assistenten" in first
     assert "30 Tage nach Ihrer letzten Nachricht gelöscht" in first
     assert first.index("automatischen Assistenten") < first.index("Kundencenter-Assistent")
+
+
+def test_a_person_asked_for_gets_the_case_note_in_masked_words(bot):
+    sender = new_sender("person")
+    say(bot, sender, "da steht nur Nutzer, meine Rufnummer ist 0151 23456789")
+    reply = all_text(say(bot, sender, "Ich will mit einem Menschen sprechen"))
+    assert "Geben Sie dem Kundenservice bitte diese Notiz" in reply
+    assert (
+        "Anliegen in den Worten des Kunden: da steht nur Nutzer, meine Rufnummer ist [Rufnummer]"
+        in reply
+    )
+    assert "0151" not in reply
