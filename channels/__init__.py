@@ -1,9 +1,13 @@
-"""The project's input channels: REST, socketio, Messenger and Telegram.
+"""The project's input channels (REST, socketio, Messenger, Telegram, erasure) and what
+they share.
 
-Rasa's stock connectors for Messenger and Telegram fall short (see ../shared/RASA-NOTES.md): Messenger's
-ignores the SHA-256 signature and answers bad signatures with 200 or 500, Telegram's needs
-the internet at server start and authenticates nothing. These connectors fail closed: a
-channel without its secrets rejects every webhook call instead of keeping Rasa from starting.
+Rasa's stock connectors for Messenger and Telegram fall short (see ../shared/RASA-NOTES.md):
+Messenger's ignores the SHA-256 signature and answers bad signatures with 200 or 500,
+Telegram's needs the internet at server start and authenticates nothing. These connectors
+fail closed: a channel without its secrets rejects every webhook call instead of keeping
+Rasa from starting. Every message goes through channels/delivery.py. Here: the blueprint
+every connector starts from (health and readiness routes, the drain on SIGTERM, the daily
+retention task, 503 for store faults, rasa_patches applied) and the credential helpers.
 """
 
 import hmac
@@ -23,7 +27,8 @@ DRAIN_NOTICE_S = float(os.environ.get("BOT_DRAIN_NOTICE_S") or 3)
 
 
 def webhook_blueprint(name: str) -> Blueprint:
-    """A connector's blueprint with the health route every channel answers: GET / is 200.
+    """A connector's blueprint with what every channel shares: GET / (health), GET /ready
+    (503 once SIGTERM arrived), the drain on SIGTERM, the retention task, 503 for store faults.
 
     Applies rasa_patches first: Rasa builds the blueprints of the channels in
     credentials.yml before it loads the agent, so every Rasa server of the project runs
