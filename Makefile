@@ -56,7 +56,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-scale bench-load bench-nlu bench-masking nlu-validate simulate purge
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-load bench-nlu bench-masking nlu-validate simulate purge
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
@@ -138,6 +138,11 @@ lint: setup ## ruff check and ruff format --check (settings in pyproject.toml)
 test: lint train browser web/node_modules/.package-lock.json ## lint, then every test (what CI runs)
 	$(BIN)/python -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+
+# The fault tests alone: action server down, SQLite locked, Rasa restarted and sent SIGTERM,
+# PostgreSQL stopped and restarted (installed from Debian's packages when missing).
+test-faults: train ## what customers get when a store, the action server or Rasa fails
+	$(BIN)/python -m pytest -m faults tests/serving tests/scale
 
 # Two Rasa instances on one PostgreSQL tracker store and one Redis lock store (both installed
 # from Debian's packages when missing); one is killed in the middle of a form.

@@ -148,6 +148,7 @@ def test_conversation_survives_losing_an_instance(instances, stores):
     assert redis_commands_served(stores) > 0, "the lock store should be Redis"
 
 
+@pytest.mark.faults
 def test_postgresql_down_gets_the_apology_and_the_conversation_goes_on_after(instances, servers):
     pg, stores = servers
     bot = instances["a"]

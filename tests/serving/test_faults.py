@@ -21,6 +21,8 @@ from tests.serving.helpers import (
     send,
 )
 
+pytestmark = pytest.mark.faults
+
 APOLOGY = domain_text("technical_problem")
 
 

@@ -7,9 +7,12 @@ import sqlite3
 import time
 from contextlib import closing
 
+import pytest
+
 from tests.serving.helpers import ASK_CUSTOMER_TYPE, PROBLEM, all_text, events, new_sender, send
 
 
+@pytest.mark.faults
 def test_conversation_survives_a_restart_of_rasa_in_the_middle_of_the_form(bot):
     sender = new_sender("restart")
     status, body = send(bot, sender, PROBLEM)
@@ -44,6 +47,7 @@ def test_conversation_is_kept_in_the_sqlite_file(bot):
     assert [json.loads(text)["text"] for text in texts] == [PROBLEM]
 
 
+@pytest.mark.faults
 def test_sigterm_says_not_ready_at_once_keeps_answering_then_stops_cleanly(bot):
     from tests.bot_server import http
 
@@ -53,12 +57,22 @@ def test_sigterm_says_not_ready_at_once_keeps_answering_then_stops_cleanly(bot):
     signalled = time.monotonic()
     process.send_signal(signal.SIGTERM)
     try:
-        assert http("GET", ready)[0] == 503  # at once, for a load balancer
+        # The signal reaches the server's loop within moments; until it stops, /ready is 503.
+        statuses = []
+        for _ in range(100):
+            statuses.append(http("GET", ready)[0])
+            if statuses[-1] == 503:
+                break
+            time.sleep(0.01)
+        assert statuses[-1] == 503, statuses
         status, body = send(bot, new_sender("draining"), PROBLEM)  # in the notice: still answered
         assert status == 200 and ASK_CUSTOMER_TYPE in all_text(json.loads(body))
         assert process.wait(timeout=60) == 0
         print(f"stopped {time.monotonic() - signalled:.1f} s after SIGTERM")
     finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=60)
         bot.processes.pop("rasa", None)
         started = time.monotonic()
         bot.start_rasa()
