@@ -27,6 +27,10 @@ export RETENTION_DAYS ?= 30
 export PRIVACY_URL ?=
 # The operator's Kundenservice contact page, given with the case note when set.
 export KUNDENSERVICE_URL ?=
+# The operator's agent desk (docs/handover.md): cases are POSTed to HANDOVER_URL, signed
+# with HANDOVER_SECRET (credentials.yml), and a person answers in the chat. Unset: the
+# customer gets the case note to pass on.
+export HANDOVER_URL ?=
 export LOCK_STORE_TYPE ?= in_memory
 export LOCK_STORE_HOST ?=
 export LOCK_STORE_PORT ?= 6379

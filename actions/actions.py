@@ -6,18 +6,46 @@ import os
 from typing import Any, List, Mapping, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import normaliser
-from actions.case_note import case_note
-from actions.conversation import Message, take_turn, told_values
+from actions.case_note import Case, case_from
+from actions.conversation import (
+    PERSON,
+    PERSON_WITH_CASE_NOTE,
+    Message,
+    take_turn,
+    told_values,
+)
 from actions.facts import facts_from_slots
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
 from channels.retention import retention_days
+from handover import desk
 
 FORM = "diagnosis_form"
+# The questions about the article that action_answer_question answers (data/rules).
+QUESTION_INTENTS = frozenset(
+    {
+        "how_to_delete_link",
+        "how_to_merge_customer_numbers",
+        "question_roles",
+        "question_bsp",
+        "question_login_links_page",
+        "question_other_contracts_linked",
+        "question_several_customer_numbers",
+        "question_link_after_termination",
+        "question_mixed_customer_number",
+    }
+)
 
 # Where the website serves web/img; Messenger needs an address it can reach.
 PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "http://localhost:8080")
@@ -108,18 +136,28 @@ class ValidateDiagnosisForm(FormValidationAction):
             bool(tracker.get_slot("repeat_question")),
             message,
             reading,
+            person_available=desk.configured(),
         )
+        if message.intent in QUESTION_INTENTS:
+            # No slot set: Rasa rejects the form for this message, and the rule for
+            # questions while the form asks answers it (data/rules/interruptions.yml). The
+            # facts a question names are no answer ("und wenn die Verträge auf
+            # verschiedene Namen laufen?").
+            return []
+        events: List[EventType] = []
         for response in turn.say:
             if response == PERSON_WITH_CASE_NOTE:
-                _send_case_note(dispatcher, tracker, domain, response, _helped(tracker))
+                # No desk: the case note, and the question again (the customer may go on).
+                events += await hand_over(dispatcher, tracker, domain, ASKED_FOR_PERSON)
             else:
                 dispatcher.utter_message(response=response)
         # Always some events: an empty answer would make Rasa reject the form and let the
         # policies guess instead.
-        return [SlotSet(fact, value) for fact, value in turn.changed.items()] + [
-            SlotSet("repeat_question", turn.repeat),
-            SlotSet("gave_up", turn.gave_up),
-        ]
+        return (
+            events
+            + [SlotSet(fact, value) for fact, value in turn.changed.items()]
+            + [SlotSet("repeat_question", turn.repeat), SlotSet("gave_up", turn.gave_up)]
+        )
 
 
 class ActionDiagnose(Action):
@@ -131,9 +169,12 @@ class ActionDiagnose(Action):
     ) -> List[EventType]:
         outcome = diagnose(facts_from_slots(tracker.current_slot_values()))
         gave_up = tracker.get_slot("gave_up")
+        if gave_up == PERSON:
+            return await hand_over(dispatcher, tracker, domain, ASKED_FOR_PERSON)
         if isinstance(outcome, MissingFact) and gave_up:
+            # The article's way forward for what the customer could not tell, and a person.
             dispatcher.utter_message(response=f"utter_give_up_{gave_up}")
-            return []
+            return await hand_over(dispatcher, tracker, domain, LOOP_BREAKER)
         if isinstance(outcome, MissingFact):
             return [FollowupAction(FORM)]
 
@@ -164,26 +205,58 @@ class ActionHandover(Action):
         diagnosis = DIAGNOSES_BY_ID.get(tracker.get_slot("diagnosis"))
         if diagnosis is None:
             dispatcher.utter_message(response="ask_problem")
-        else:
-            dispatcher.utter_message(response=f"handover_{diagnosis.handover}")
-            _send_case_note(dispatcher, tracker, domain, CASE_NOTE, helped=False)
-        return []
+            return []
+        dispatcher.utter_message(response=f"handover_{diagnosis.handover}")
+        return await hand_over(dispatcher, tracker, domain, NOT_HELPED, helped=False)
 
 
+# Why the bot hands over (slot handover_reason, read by make report).
+ASKED_FOR_PERSON = "asked_for_person"
+NOT_HELPED = "not_helped"
+LOOP_BREAKER = "loop_breaker"
+# Without an agent desk, the case note as text ("_with_link" when KUNDENSERVICE_URL is set):
+# after the steps did not help or the bot gave up, and when a person was asked for.
 CASE_NOTE = "case_note"
-CASE_NOTE_WITH_LINK = "case_note_with_link"
-PERSON_WITH_CASE_NOTE = "handover_person"
-PERSON_WITH_CASE_NOTE_AND_LINK = "handover_person_with_link"
-WITH_LINK = {CASE_NOTE: CASE_NOTE_WITH_LINK, PERSON_WITH_CASE_NOTE: PERSON_WITH_CASE_NOTE_AND_LINK}
+AGENT_TAKES_OVER = "handover_agent"
 
 
-def _send_case_note(
+async def hand_over(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     domain: DomainDict,
-    response: Text,
-    helped: Any,
-) -> None:
+    reason: Text,
+    helped: Any = None,
+) -> List[EventType]:
+    """To the agent desk when one is configured and takes the case: the conversation is
+    paused until the agent ends it. Otherwise the customer gets the case note to pass on."""
+    case = _case(tracker, domain, _helped(tracker) if helped is None else helped)
+    events: List[EventType] = [SlotSet("handover_reason", reason)]
+    if desk.configured():
+        # Once per conversation and case; after an agent ended a hand-over, a new one.
+        resumed = sum(1 for event in tracker.events if event.get("event") == "resume")
+        key = desk.idempotency_key(tracker.sender_id, f"{case.diagnosis or '-'}/{resumed}")
+        sent = tracker.get_slot("handover_key") == key or await desk.post(
+            desk.handover_payload(
+                tracker.sender_id,
+                tracker.get_latest_input_channel(),
+                reason,
+                key,
+                case.as_json(),
+            )
+        )
+        if sent:
+            dispatcher.utter_message(response=AGENT_TAKES_OVER)
+            return events + [SlotSet("handover_key", key), ConversationPaused()]
+    response = PERSON_WITH_CASE_NOTE if reason == ASKED_FOR_PERSON else CASE_NOTE
+    dispatcher.utter_message(
+        response=f"{response}_with_link" if KUNDENSERVICE_URL else response,
+        case_note=case.text(),
+        kundenservice_url=KUNDENSERVICE_URL,
+    )
+    return events
+
+
+def _case(tracker: Tracker, domain: DomainDict, helped: Any) -> Case:
     problem = next(
         (
             e.get("text")
@@ -193,22 +266,16 @@ def _send_case_note(
         None,
     )
     diagnosis = DIAGNOSES_BY_ID.get(tracker.get_slot("diagnosis"))
-    steps = []
-    for step in diagnosis.steps if diagnosis else ():
-        # The form's validation gets no domain (enable_selective_domain): the step's name then.
-        if f"step_{step}" in (domain or {}).get("responses", {}):
-            text = _response_text(domain, f"step_{step}", tracker.current_slot_values())
-            steps.append(text.splitlines()[0].rstrip(":"))
-        else:
-            steps.append(step)
-    note = case_note(
-        problem, tracker.current_slot_values(), diagnosis.id if diagnosis else None, steps, helped
+    slots = tracker.current_slot_values()
+    responses = (domain or {}).get("responses", {})
+    # The form's validation gets no responses (enable_selective_domain): the step's key then.
+    steps = tuple(
+        _response_text(domain, f"step_{step}", slots).splitlines()[0].rstrip(":")
+        if f"step_{step}" in responses
+        else step
+        for step in (diagnosis.steps if diagnosis else ())
     )
-    dispatcher.utter_message(
-        response=WITH_LINK[response] if KUNDENSERVICE_URL else response,
-        case_note=note,
-        kundenservice_url=KUNDENSERVICE_URL,
-    )
+    return case_from(problem, slots, diagnosis.id if diagnosis else None, steps, helped)
 
 
 def _helped(tracker: Tracker) -> Any:
@@ -225,7 +292,7 @@ def _helped(tracker: Tracker) -> Any:
 
 
 class ActionHandoverToPerson(Action):
-    """A customer who wants a person gets the way to one, with the case to pass on."""
+    """A customer who wants a person gets one, or the way to one, with the case."""
 
     def name(self) -> Text:
         return "action_handover_to_person"
@@ -233,8 +300,32 @@ class ActionHandoverToPerson(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        _send_case_note(dispatcher, tracker, domain, PERSON_WITH_CASE_NOTE, _helped(tracker))
+        return await hand_over(dispatcher, tracker, domain, ASKED_FOR_PERSON)
+
+
+class ActionAnswerQuestion(Action):
+    """A question about the article gets the article's answer (answer_<intent>), at any
+    time; while the form asks, the form asks its question again afterwards (rules). Before
+    any diagnosis the bot offers one: the facts a question names are no description of the
+    customer's case ("Was ist, wenn ich Geschäftskunde bin?")."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response=f"answer_{intent}")
+        if intent in SHOWS_OWNER_LINK_PICTURE:
+            dispatcher.utter_message(response="picture_owner_link", public_url=PUBLIC_URL)
+        if not tracker.active_loop_name and not tracker.get_slot("diagnosis"):
+            dispatcher.utter_message(response="question_followup")
         return []
+
+
+# "was ist eine Vertragsinhaber-Verknüpfung?": the article shows one.
+SHOWS_OWNER_LINK_PICTURE = {"question_roles"}
 
 
 NOT_UNDERSTOOD_RESPONSES = {"out_of_scope": "utter_out_of_scope", "dont_know": "ask_problem"}

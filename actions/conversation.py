@@ -3,9 +3,10 @@ the question the bot had asked.
 
 A question is repeated only after a reply that did not answer it, and only once, in other
 words with help to find the answer; after a second such reply the bot stops asking and
-gives the article's way forward for that fact instead. A reply that is no answer ("weiß
-nicht", a wish for a person, "das hilft nicht", a question, another topic) sets no fact
-for the question, but every fact it does state counts. Nothing here imports Rasa.
+gives the article's way forward for that fact instead. A wish for a person ends the asking
+at once when a person can take over. A reply that is no answer ("weiß nicht", a wish for a
+person, "das hilft nicht", a question, another topic) sets no fact for the question, but
+every fact it does state counts. Nothing here imports Rasa.
 """
 
 import re
@@ -30,11 +31,18 @@ class Message:
         return self.text.startswith("/")
 
 
+# `Turn.gave_up` when the customer asked for a person and one can take over (an agent
+# desk): the bot stops asking at once. Without one, the customer gets the case note to
+# pass on (`say`), and the bot goes on helping.
+PERSON = "person"
+PERSON_WITH_CASE_NOTE = "handover_person"
+
+
 @dataclass(frozen=True)
 class Turn:
     changed: Dict[str, str]  # fact slots with their new values
     repeat: bool = False  # the open question is asked again, in other words
-    gave_up: Optional[str] = None  # the fact that could not be learned
+    gave_up: Optional[str] = None  # the fact that could not be learned, or PERSON
     say: Tuple[str, ...] = ()  # responses before the next question
 
 
@@ -101,9 +109,13 @@ def told_values(
     return {fact: value for fact, value in values.items() if is_known_value(fact, value)}
 
 
+def _wants_person(message: Message, reading: Reading) -> bool:
+    return reading.wants_person or message.intent == "request_human"
+
+
 def _why_not_answered(message: Message, reading: Reading, asked: str) -> Tuple[str, ...]:
-    if reading.wants_person or message.intent == "request_human":
-        return ("handover_person",)
+    if _wants_person(message, reading):
+        return (PERSON_WITH_CASE_NOTE,)
     if reading.unhelpful:
         return ("utter_sorry_unhelpful",)
     if asked in reading.unclear:
@@ -121,12 +133,16 @@ def take_turn(
     repeating: bool,
     message: Message,
     reading: Reading,
+    person_available: bool = False,
 ) -> Turn:
     """`asked` is the fact the bot asked for last (None before the first question);
-    `repeating` whether that question was already asked a second time."""
+    `repeating` whether that question was already asked a second time; `person_available`
+    whether an agent desk can take over."""
     first = asked is None and not slots.get("diagnosis") and not slots.get("gave_up")
     told = told_values(message, reading, asked, first)
     changed = {fact: value for fact, value in told.items() if slots.get(fact) != value}
+    if asked is not None and person_available and _wants_person(message, reading):
+        return Turn(changed, gave_up=PERSON)
     outcome = diagnose(facts_from_slots({**slots, **told}))
     still_open = asked is not None and isinstance(outcome, MissingFact) and outcome.name == asked
     if not still_open:

@@ -21,25 +21,38 @@ the customer saw. It is no action: the dialogue policies do not see it, and the 
 goes on where it was once the fault is gone.
 """
 
+import asyncio
 import logging
 import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional
+from enum import Enum
+from typing import Any, Awaitable, Callable, Iterable, Optional, Set
 
 from rasa.core.actions.action import create_bot_utterance
 from rasa.core.agent import Agent
-from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.events import BotUttered
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+)
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.admission import admitted
 from channels.masking import mask
+from handover import desk
 from rasa_patches.fail_closed_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
 TECHNICAL_PROBLEM = "technical_problem"
+# Sent when the agent ends a hand-over: the bot answers again.
+AGENT_ENDED = "agent_ended"
+# Marks the agent's messages in the conversation (BotUttered metadata).
+FROM_AGENT = "from_agent"
 # A problem description takes a few sentences. The NLU's time grows with the text (measured
 # with the DIET pipeline, /model/parse: 10,000 emoji 26 s, 1,000 emoji 0.3 s), and a
 # customer's pasted text does not help the diagnosis past its first lines.
@@ -116,10 +129,17 @@ async def deliver(
     (REST's): the customer gets the apology instead of an answer the bot will not remember.
     """
     message.text = mask(clean_text(message.text or ""))
+    # Only with an agent desk can a conversation be paused; then one more read.
+    paused = desk.configured() and await _is_paused(agent, message.sender_id)
     outcome = await _process(on_new_message, message)
     if outcome.unstored:
         take_back()
-    if outcome.failed or not answered():
+    if outcome.failed:
+        await apologize(message, agent)
+    elif paused:
+        # A person has the conversation: the bot is silent on purpose.
+        await _to_the_agent(message, agent)
+    elif not answered():
         await apologize(message, agent)
 
 
@@ -165,3 +185,96 @@ async def _record(agent: Agent, sender_id: str, utterance: BotUttered) -> None:
             await agent.processor.save_tracker(tracker)
     except Exception as error:  # noqa: BLE001 - the store may be what failed; the customer has the answer
         logger.warning("The apology could not be stored: %s", type(error).__name__)
+
+
+# Forwarding tasks in flight: the event loop keeps only weak references to tasks.
+_forwarding: Set["asyncio.Task[bool]"] = set()
+
+
+async def _is_paused(agent: Agent, sender_id: str) -> bool:
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - processing will meet the fault and apologise
+        return False
+    return tracker is not None and tracker.is_paused()
+
+
+async def _to_the_agent(message: UserMessage, agent: Agent) -> None:
+    """While a person has the conversation, the customer's message goes to the agent desk;
+    a channel that can only answer (REST) gets the agent's messages since the last one."""
+    task = asyncio.create_task(
+        desk.post(
+            desk.customer_message_payload(message.sender_id, message.message_id, message.text)
+        )
+    )
+    _forwarding.add(task)
+    task.add_done_callback(_forwarding.discard)
+    if isinstance(message.output_channel, CollectingOutputChannel):
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+        for text in _agent_messages_since_last_customer_message(tracker):
+            await message.output_channel.send_text_message(message.sender_id, text)
+
+
+def _agent_messages_since_last_customer_message(tracker: DialogueStateTracker) -> list:
+    texts = []
+    user_messages = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            user_messages += 1
+            if user_messages == 2:
+                break
+        elif isinstance(event, BotUttered) and (event.metadata or {}).get(FROM_AGENT):
+            texts.append(event.text)
+    return texts[::-1]
+
+
+class AgentDelivery(str, Enum):
+    DELIVERED = "delivered"
+    UNKNOWN = "No such conversation."
+    NOT_PAUSED = "The conversation is not handed over to a person."
+
+
+async def deliver_from_agent(
+    agent: Agent,
+    input_channels: Iterable[InputChannel],
+    sender_id: str,
+    text: Optional[str],
+    end: bool,
+) -> AgentDelivery:
+    """The agent's message to the customer, on the channel they last wrote on, and into the
+    conversation (masked, like every stored text); `end` gives the conversation back to the
+    bot (ConversationResumed) and tells the customer so."""
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return AgentDelivery.UNKNOWN
+        if not tracker.is_paused():
+            return AgentDelivery.NOT_PAUSED
+        output = _output_channel(input_channels, tracker.get_latest_input_channel())
+        if text:
+            text = clean_text(text)
+            await output.send_text_message(sender_id, text)
+            tracker.update(BotUttered(mask(text), metadata={FROM_AGENT: True}))
+        if end:
+            tracker.update(ConversationResumed())
+            reply = await agent.nlg.generate(AGENT_ENDED, tracker, output.name())
+            if reply:
+                utterance = create_bot_utterance(reply)
+                await output.send_response(sender_id, utterance.message())
+                tracker.update(utterance)
+            # The pause stopped the bot before it listened; the policies predict the next
+            # message from a listening bot, as after every answer.
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await agent.tracker_store.save(tracker)
+    return AgentDelivery.DELIVERED
+
+
+def _output_channel(input_channels: Iterable[InputChannel], name: Optional[str]) -> OutputChannel:
+    """The channel that can reach the customer unasked (socketio, Messenger, Telegram), or a
+    collector: REST hands the agent's messages over with its next answer."""
+    for channel in input_channels:
+        if channel.name() == name:
+            output = channel.get_output_channel()
+            if output is not None:
+                return output
+    return CollectingOutputChannel()

@@ -56,7 +56,14 @@ def http(
 
 
 class Bot:
-    def __init__(self, rasa_port: int, action_port: int, token: str, log_dir: Path):
+    def __init__(
+        self,
+        rasa_port: int,
+        action_port: int,
+        token: str,
+        log_dir: Path,
+        extra_env: Optional[Dict[str, str]] = None,
+    ):
         self.url = f"http://127.0.0.1:{rasa_port}"
         self.action_url = f"http://127.0.0.1:{action_port}"
         self.rasa_port = rasa_port
@@ -64,6 +71,8 @@ class Bot:
         self.token = token
         self.log_dir = log_dir
         self.processes: Dict[str, subprocess.Popen] = {}
+        # E.g. an agent desk (HANDOVER_URL, HANDOVER_SECRET) for the hand-over tests.
+        self.extra_env = dict(extra_env or {})
 
     # --- processes ---
     def environment(self) -> Dict[str, str]:
@@ -92,7 +101,10 @@ class Bot:
             LOCK_STORE_PORT="6379",
             LOCK_STORE_DB="1",
             LOCK_STORE_PASSWORD="",
+            HANDOVER_URL="",
+            HANDOVER_SECRET="",
         )
+        env.update(self.extra_env)
         return env
 
     def _start(self, name: str, args: List[str]) -> None:
@@ -177,9 +189,9 @@ class Bot:
 
 
 @contextmanager
-def running_bot(log_dir: Path) -> Iterator[Bot]:
+def running_bot(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Bot]:
     # One random token in 64 starts with "-", which `--auth-token TOKEN` once took for an option.
-    bot = Bot(free_port(), free_port(), "-" + secrets.token_urlsafe(24), log_dir)
+    bot = Bot(free_port(), free_port(), "-" + secrets.token_urlsafe(24), log_dir, extra_env)
     try:
         bot.start_actions()
         bot.start_rasa()

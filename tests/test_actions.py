@@ -197,7 +197,8 @@ async def test_validation_gives_up_after_the_second_unanswered_question():
     assert events[-1] == SlotSet("requested_slot", None)
     dispatcher = CollectingDispatcher()
     await ActionDiagnose().run(dispatcher, tracker_with({**slots, "gave_up": "same_name"}), DOMAIN)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_give_up_same_name"]
+    # ... and, as the bot could not learn it, the case for a person.
+    assert [m["response"] for m in dispatcher.messages] == ["utter_give_up_same_name", "case_note"]
 
 
 async def test_validation_takes_the_exact_value_of_a_button():

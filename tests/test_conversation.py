@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.conversation import Message, take_turn
+from actions.conversation import PERSON, Message, take_turn
 from actions.normaliser import read
 
 PRIVATE_WITH_LOGIN = {"customer_type": "privat", "has_login": "ja"}
@@ -34,6 +34,20 @@ def test_a_non_answer_repeats_the_question_once_then_gives_up(text, intent, said
     assert first.say == said
     second = turn({}, "customer_type", True, text, intent)
     assert second.gave_up == "customer_type" and not second.repeat
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("verbinden Sie mich bitte mit einem Mitarbeiter", "request_human"),
+        ("kann ich bitte mit einem echten menschen reden", "inform"),
+    ],
+)
+def test_a_wish_for_a_person_stops_the_asking_at_once_when_one_can_take_over(text, intent):
+    result = take_turn(
+        {}, "customer_type", False, Message(text, intent), read(text), person_available=True
+    )
+    assert result.gave_up == PERSON and not result.repeat and result.changed == {}
 
 
 def test_deny_intent_without_a_no_in_the_words_sets_nothing():

@@ -40,7 +40,25 @@ def responses_sent_by_form_and_code():
         sent.update(re.findall(r'response="([a-z_]+)"', text))
         sent.update(re.findall(r'"(utter_[a-z_]+)"', text))
         sent.update(re.findall(r'^[A-Z_]+ = "([a-z_]+)"$', text, flags=re.M))
+    # action_answer_question answers each question the rules give it with answer_<intent>.
+    sent.update(f"answer_{intent}" for intent in question_intents())
+    # The "_with_link" variation, when the operator configured the link (actions.py).
+    sent.update({f"{response}_with_link" for response in sent} & set(domain["responses"]))
     return sent
+
+
+def test_the_form_lets_the_rules_answer_exactly_the_questions_they_name():
+    from actions.actions import QUESTION_INTENTS
+
+    assert set(question_intents()) == QUESTION_INTENTS
+
+
+def question_intents():
+    rules = yaml.safe_load((ROOT / "data/rules/diagnosis.yml").read_text(encoding="utf-8"))
+    for rule in rules["rules"]:
+        steps = rule["steps"]
+        if {"action": "action_answer_question"} in steps:
+            yield from (option["intent"] for option in steps[0]["or"])
 
 
 def test_rasa_data_validate_has_no_unexpected_warning():

@@ -1,9 +1,11 @@
 """Helpers for tests that talk to the running bot (the session fixture `bot`) over raw HTTP."""
 
+import asyncio
 import json
 import uuid
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import AsyncIterator, Callable, List, Optional, Tuple
 
 import yaml
 
@@ -41,3 +43,39 @@ def all_text(replies: List[dict]) -> str:
 
 def events(bot: Bot, sender: str) -> List[dict]:
     return bot.tracker(sender)["events"]
+
+
+class WebsiteChat:
+    """A socket.io client as the website chat is: a persistent session, replies collected."""
+
+    def __init__(self, client, session_id: str, replies: List[str]) -> None:
+        self.client, self.session_id, self.replies = client, session_id, replies
+
+    async def say(self, text: str) -> None:
+        await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 60) -> bool:
+        for _ in range(int(timeout * 10)):
+            if condition():
+                return True
+            await asyncio.sleep(0.1)
+        return condition()
+
+
+@asynccontextmanager
+async def website_chat(bot: Bot, prefix: str = "socketio") -> AsyncIterator[WebsiteChat]:
+    import socketio
+
+    client = socketio.AsyncClient()
+    replies: List[str] = []
+    confirmed = asyncio.get_running_loop().create_future()
+    client.on("session_confirm", lambda session_id: confirmed.set_result(session_id))
+    client.on("bot_uttered", lambda reply: replies.append(reply.get("text") or ""))
+    # Long-polling: this python-engineio's websocket client needs a newer aiohttp than rasa's.
+    await client.connect(bot.url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": new_sender(prefix)})
+        session_id = await asyncio.wait_for(confirmed, 60)
+        yield WebsiteChat(client, session_id, replies)
+    finally:
+        await client.disconnect()
