@@ -116,7 +116,8 @@ serve: train tracker-store-dir ## action server + Rasa HTTP API and all channels
 	  RASA_API_TOKEN="$$token" $(RASA) run --enable-api --auth-token="$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
 	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml
 
-# The chat widget from the npm registry, pinned by web/package-lock.json, served locally.
+# The chat's socket.io client (and axe-core, for the browser tests only) from the npm
+# registry, pinned by web/package-lock.json, served locally.
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund
 

@@ -4,4 +4,7 @@ window.CHAT_CONFIG = {
   socketUrl: "http://localhost:5005",
   socketPath: "/socket.io/",
   initPayload: "/greet",
+  // user_message_evt and bot_message_evt of the socketio channel in credentials.yml.
+  userMessageEvent: "user_uttered",
+  botMessageEvent: "bot_uttered",
 };

@@ -32,7 +32,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
-WIDGET_BUNDLE = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+# What `npm ci` in web/ brings: the page's socket.io client, and axe-core for the tests only.
+NPM_FILES = (
+    WEB_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js",
+    WEB_DIR / "node_modules" / "axe-core" / "axe.min.js",
+)
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
 
 DEFAULT_BOT_URL = "http://localhost:5005"
@@ -101,8 +105,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def page_url() -> Iterator[str]:
     """Serves web/ on a free localhost port, as `python -m http.server` would."""
-    if not WIDGET_BUNDLE.is_file():
-        pytest.fail(f"{WIDGET_BUNDLE} is missing: run `npm ci` in web/ first")
+    for path in NPM_FILES:
+        if not path.is_file():
+            pytest.fail(f"{path} is missing: run `npm ci` in web/ first")
     handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -159,7 +164,8 @@ def tripwire() -> Iterator[Tripwire]:
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    """tests/web/screenshots/ (git-ignored): the conversation and failures, to look at."""
+    """tests/web/screenshots/ (git-ignored): the conversation, the narrow and zoomed views and
+    failures, to look at."""
     SCREENSHOT_DIR.mkdir(exist_ok=True)
     return SCREENSHOT_DIR
 
