@@ -305,7 +305,7 @@ class ActionHandoverToPerson(Action):
 
 class ActionAnswerQuestion(Action):
     """A question about the article gets the article's answer (answer_<intent>), at any
-    time; while the form asks, the form asks its question again afterwards (rules). Before
+    time; while the form asks, the form goes on afterwards (rules). Before
     any diagnosis the bot offers one: the facts a question names are no description of the
     customer's case ("Was ist, wenn ich Geschäftskunde bin?")."""
 
@@ -319,7 +319,14 @@ class ActionAnswerQuestion(Action):
         dispatcher.utter_message(response=f"answer_{intent}")
         if intent in SHOWS_OWNER_LINK_PICTURE:
             dispatcher.utter_message(response="picture_owner_link", public_url=PUBLIC_URL)
-        if not tracker.active_loop_name and not tracker.get_slot("diagnosis"):
+        if tracker.active_loop_name:
+            # The open question stays unanswered: the form asks it once more, in other
+            # words; asked twice already, the bot gives the article's way forward for it
+            # instead (the loop breaker: no question is asked a third time).
+            if tracker.get_slot("repeat_question"):
+                return [SlotSet("gave_up", tracker.get_slot("requested_slot"))]
+            return [SlotSet("repeat_question", True)]
+        if not tracker.get_slot("diagnosis"):
             dispatcher.utter_message(response="question_followup")
         return []
 

@@ -34,7 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.facts import FACT_SLOTS, facts_from_slots  # noqa: E402
+from actions.facts import FACT_SLOTS, INTENT_FACTS, facts_from_slots  # noqa: E402
 from actions.linking_rules import DIAGNOSES_BY_ID, CustomerType, Diagnosis, LinkStatus, diagnose  # noqa: E402
 from benchmarks.report import work_folder, write_section  # noqa: E402
 
@@ -71,6 +71,8 @@ STYLES = (
     "unclear_type",
 )
 MAX_TURNS = 14
+# The bot's prompts with a button per topic, after a message it did not understand.
+TOPIC_PROMPTS = ("utter_rephrase", "ask_problem")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Transcript:
     # The bot took the first message as the bank labels it: it asked or answered, every
     # labelled fact was set, and no fact was set that the customer did not say.
     opening_understood: bool = False
+    chose_topic: bool = False  # clicked a topic button after "bitte anders formulieren"
 
     @property
     def right(self) -> bool:
@@ -155,6 +158,12 @@ class BotTexts:
             variation["text"]: fact
             for fact in ASKED_FACTS
             for variation in responses[f"utter_give_up_{fact}"]
+        }
+        # "Können Sie es bitte anders formulieren? Oder wählen Sie ein Thema:" and its buttons.
+        self.topic_prompts = {
+            variation["text"]: variation.get("buttons", [])
+            for response in TOPIC_PROMPTS
+            for variation in responses[response]
         }
 
     def read(self, replies: Sequence[str]) -> Tuple[str, str]:
@@ -247,6 +256,7 @@ class Customer:
         self.correction_told: Optional[Tuple[str, str]] = None
         self.never_known: Optional[str] = None
         self.told_extra = False
+        self.chose_topic = False
 
     def expected(self) -> Tuple[str, str]:
         """What the rules give for what this customer told: a diagnosis, or the way
@@ -290,6 +300,24 @@ class Customer:
         self.correction_told = (fact, new)
         return self.bank.pick(self.rng, "corrections", fact, new)
 
+    def topic_button(self, buttons: Sequence[dict]) -> Optional[str]:
+        """Once, when the bot did not understand: the topic button a customer in this
+        situation clicks, the one for what the first message was about."""
+        if self.chose_topic:
+            return None
+        self.chose_topic = True
+        told = {**self.truth, **self.told_unasked}
+        wanted = [
+            TOPIC_BUTTONS.get(("link_status", told.get("link_status"))),
+            TOPIC_BUTTONS.get(("customer_type", told.get("customer_type"))),
+            TOPIC_BUTTONS.get(("has_login", told.get("has_login"))),
+        ]
+        payloads = {button["payload"] for button in buttons}
+        payload = next((p for p in wanted if p in payloads), None)
+        if payload:
+            self.told_unasked.update(INTENT_FACTS[payload[1:]])
+        return payload
+
     def reply(self, fact: str, question_text: str, times_asked: int) -> str:
         style = self.situation.style
         value = self.truth[fact]
@@ -325,6 +353,15 @@ class Customer:
                 statement = self.bank.answer(self.rng, fact, value, "statement")
                 answer = f"{statement} {self.bank.answer(self.rng, other, self.truth[other], 'statement')}"
         return answer
+
+
+TOPIC_BUTTONS = {
+    ("link_status", "keine"): "/contract_not_shown",
+    ("link_status", "nur_nutzer"): "/linked_only_as_user",
+    ("link_status", "gemischt"): "/contracts_partially_shown",
+    ("customer_type", "geschaeft"): "/business_customer",
+    ("has_login", "nein"): "/no_login",
+}
 
 
 def _button_says(payload: str, fact: str, value: str) -> bool:
@@ -377,6 +414,13 @@ def play(bot, situation: Situation, bank: Bank, texts: BotTexts) -> Transcript:
         if kind in ("diagnosis", "give_up"):
             transcript.outcome = (kind, what)
             break
+        prompt = next((r for r in replies if r in texts.topic_prompts), None)
+        if kind != "ask" and prompt is not None:
+            button = customer.topic_button(texts.topic_prompts[prompt])
+            if button:
+                transcript.chose_topic = True
+                message = button
+                continue
         if kind != "ask":
             transcript.outcome = ("no question", " | ".join(r[:60] for r in replies))
             break
@@ -421,6 +465,9 @@ class Summary:
             f"| first message understood as the bank labels it (NLU) | {len(understood) / max(self.total, 1):.1%} |",
             f"| right answer when the first message was understood (dialogue) | "
             f"{sum(t.right for t in understood) / max(len(understood), 1):.1%} of {len(understood)} |",
+            f"| first message misread, then a topic button clicked and the answer right | "
+            f"{sum(t.right and t.chose_topic for t in self.transcripts)} of "
+            f"{sum(t.chose_topic for t in self.transcripts)} |",
             f"| customer messages to the first diagnosis, median / max | "
             f"{statistics.median(turns) if turns else 0:g} / {max(turns) if turns else 0} |",
             f"| most times one question was asked in a row | {max(t.most_asked_in_a_row for t in self.transcripts)} |",

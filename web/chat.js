@@ -349,7 +349,9 @@
     saveState();
     drawMessage(message);
     emit(payload || title);
-    setTyping(true);
+    if (!state.withAgent) {
+      setTyping(true);
+    }
   }
 
   function pendingReplies() {
@@ -404,6 +406,13 @@
   });
   socket.on("session_confirm", onSessionConfirm);
   socket.on(BOT_MESSAGE_EVENT, function (data) {
+    if (data && (data.handover === "agent" || data.handover === "bot")) {
+      // A person answers from now on, or the bot again: the typing indicator stands for
+      // the bot only, and a person's reply may take minutes.
+      state.withAgent = data.handover === "agent";
+      saveState();
+      return;
+    }
     var message = fromBot(data);
     if (!message) {
       return;

@@ -25,6 +25,7 @@ KNOWN_MISREADS = {
     "Bevor ich das sage: gilt das auch für Leute, die von Business zu Privat gewechselt sind?",
 }
 FIRST_ASKING = "Haben Sie einen Privatkunden- oder einen Geschäftskundenvertrag?"
+SECOND_ASKING = "Ist Ihr Vertrag ein Privatkunden- oder ein Geschäftskundenvertrag?"
 
 
 def first_line(response: str) -> str:
@@ -59,11 +60,22 @@ def test_a_question_in_the_middle_is_answered_and_the_diagnosis_goes_on(bot):
     assert ASK_CUSTOMER_TYPE in all_text(bot.say(sender, PROBLEM))
     reply = all_text(bot.say(sender, "was heißt denn Vertragsinhaber überhaupt?"))
     assert first_line("answer_question_roles") in reply
-    assert reply.rstrip().endswith(FIRST_ASKING)
-    # The question did not count as an unanswered one: an answer finishes the diagnosis.
+    # The question is asked again, in the other words of its second asking.
+    assert reply.rstrip().endswith(SECOND_ASKING)
     answer = all_text(bot.say(sender, "privat"))
     assert first_line("diagnosis_link_as_owner") in answer
     assert bot.tracker(sender)["slots"]["diagnosis"] == "link_as_owner"
+
+
+def test_a_question_after_the_second_asking_ends_the_asking(bot):
+    """The loop breaker: no question is asked a third time, questions in between or not."""
+    sender = new_sender("mid-form-twice")
+    bot.say(sender, PROBLEM)
+    bot.say(sender, "was ist das BSP?")
+    reply = all_text(bot.say(sender, "und was heißt Nutzer?"))
+    assert first_line("answer_question_roles") in reply
+    assert first_line("utter_give_up_customer_type") in reply
+    assert SECOND_ASKING not in reply and FIRST_ASKING not in reply
 
 
 @pytest.mark.parametrize("example", MID_FORM, ids=[m["text"][:40] for m in MID_FORM])
@@ -74,4 +86,4 @@ def test_every_independent_mid_form_question_gets_its_answer(bot, example):
     answered = first_line(f"answer_{example['intent']}") in reply
     assert answered != (example["text"] in KNOWN_MISREADS), reply
     if answered:
-        assert reply.rstrip().endswith(FIRST_ASKING)  # the form goes on where it was
+        assert reply.rstrip().endswith(SECOND_ASKING)  # the form goes on where it was

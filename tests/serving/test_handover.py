@@ -8,27 +8,12 @@ import time
 
 import pytest
 
-from tests.bot_server import running_bot
-from tests.serving.fake_desk import SECRET, FakeDesk, agent_posts
+from tests.serving.fake_desk import SECRET, agent_posts
 from tests.serving.helpers import PROBLEM, all_text, domain_text, new_sender, website_chat
 
 AGENT_TAKES_OVER = domain_text("handover_agent")
 AGENT_ENDED = domain_text("agent_ended")
 ASK_FOR_PERSON = "Ich will mit einem Menschen sprechen"
-
-
-@pytest.fixture(scope="module")
-def desk():
-    fake = FakeDesk()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def desk_bot(desk, tmp_path_factory):
-    env = {"HANDOVER_URL": desk.url, "HANDOVER_SECRET": SECRET}
-    with running_bot(tmp_path_factory.mktemp("handover-bot"), env) as bot:
-        yield bot
 
 
 @pytest.fixture(autouse=True)
