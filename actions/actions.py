@@ -217,6 +217,7 @@ LOOP_BREAKER = "loop_breaker"
 # Without an agent desk, the case note as text ("_with_link" when KUNDENSERVICE_URL is set):
 # after the steps did not help or the bot gave up, and when a person was asked for.
 CASE_NOTE = "case_note"
+CASE_NOTE_IF_STUCK = "case_note_if_stuck"
 AGENT_TAKES_OVER = "handover_agent"
 
 
@@ -247,7 +248,9 @@ async def hand_over(
         if sent:
             dispatcher.utter_message(response=AGENT_TAKES_OVER)
             return events + [SlotSet("handover_key", key), ConversationPaused()]
-    response = PERSON_WITH_CASE_NOTE if reason == ASKED_FOR_PERSON else CASE_NOTE
+    response = {ASKED_FOR_PERSON: PERSON_WITH_CASE_NOTE, LOOP_BREAKER: CASE_NOTE_IF_STUCK}.get(
+        reason, CASE_NOTE
+    )
     dispatcher.utter_message(
         response=f"{response}_with_link" if KUNDENSERVICE_URL else response,
         case_note=case.text(),

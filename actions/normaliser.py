@@ -971,6 +971,10 @@ UNHELPFUL = [
         r"gar nichts|überhaupt nicht|kein stück|wenig) "
     ),
     _rx(r" (?:nicht|wenig|keine) (?:hilfreich|hilfe) "),
+    # "nein, das hat leider nicht geholfen": about the bot's last answer, no "nein" to the question.
+    _rx(
+        r" (?:hat|hatte|haben) (?:[a-z]+ ){0,3}(?:nicht|nichts|nix|kein stück) (?:weiter)?geholfen "
+    ),
     _rx(r" (?:schon|alles|längst) (?:[a-z]+ )?(?:probiert|versucht|gemacht|gelesen) "),
     _rx(
         r" (?:keine antwort|damit kann ich nichts anfangen|damit kann ich nix anfangen|kann ich nichts mit anfangen) "

@@ -198,7 +198,10 @@ async def test_validation_gives_up_after_the_second_unanswered_question():
     dispatcher = CollectingDispatcher()
     await ActionDiagnose().run(dispatcher, tracker_with({**slots, "gave_up": "same_name"}), DOMAIN)
     # ... and, as the bot could not learn it, the case for a person.
-    assert [m["response"] for m in dispatcher.messages] == ["utter_give_up_same_name", "case_note"]
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_give_up_same_name",
+        "case_note_if_stuck",
+    ]
 
 
 async def test_validation_takes_the_exact_value_of_a_button():

@@ -73,6 +73,8 @@ NON_ANSWERS = [
         "wants_person",
     ),
     ("number_shown", "bringt mir nix", "unhelpful"),
+    # Seen in make chat: the "nein" is about the last answer, not the question.
+    ("number_shown", "nein, das hat leider nicht geholfen", "unhelpful"),
     ("customer_type", "keine Ahnung, wo sehe ich das?", "dont_know"),
     ("has_login", "bin mir nicht sicher", "dont_know"),
     ("other_link", "wo finde ich das?", "dont_know"),
