@@ -138,7 +138,9 @@ class ValidateDiagnosisForm(FormValidationAction):
             reading,
             person_available=desk.configured(),
         )
-        if message.intent in QUESTION_INTENTS:
+        if message.intent in QUESTION_INTENTS and _asks_rather_than_answers(
+            message, reading, asked
+        ):
             # No slot set: Rasa rejects the form for this message, and the rule for
             # questions while the form asks answers it (data/rules/interruptions.yml). The
             # facts a question names are no answer ("und wenn die Verträge auf
@@ -158,6 +160,14 @@ class ValidateDiagnosisForm(FormValidationAction):
             + [SlotSet(fact, value) for fact, value in turn.changed.items()]
             + [SlotSet("repeat_question", turn.repeat), SlotSet("gave_up", turn.gave_up)]
         )
+
+
+def _asks_rather_than_answers(message: Message, reading: normaliser.Reading, asked: Any) -> bool:
+    """A question about the article, unless it is the answer in the question's words:
+    "nicht privat, geschäftlich" reads like the question about mixed Kundennummern."""
+    if message.is_button or "?" in message.text or reading.question:
+        return True
+    return asked is None or asked not in reading.values
 
 
 class ActionDiagnose(Action):

@@ -171,6 +171,36 @@ async def test_validation_reads_the_answer_to_the_question_asked():
     assert events[-1] == SlotSet("requested_slot", "has_login")
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("was heißt denn Vertragsinhaber überhaupt?", "question_roles"),
+        (
+            "und wenn privat und geschäftlich auf einer Kundennummer laufen?",
+            "question_mixed_customer_number",
+        ),
+    ],
+)
+async def test_a_question_while_the_form_asks_is_left_to_the_rules(text, intent):
+    """No slot set: Rasa rejects the form for the message, the question rule answers."""
+    tracker = form_tracker({"requested_slot": "customer_type"}, text, intent)
+    events = await ValidateDiagnosisForm().get_validation_events(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert events == []
+
+
+async def test_an_answer_in_the_words_of_a_question_is_an_answer():
+    # Seen in make simulate: the NLU took it for the question about mixed Kundennummern.
+    tracker = form_tracker(
+        {"requested_slot": "customer_type"},
+        "nicht privat, geschäftlich",
+        "question_mixed_customer_number",
+    )
+    events = await ValidateDiagnosisForm().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert SlotSet("customer_type", "geschaeft") in events
+
+
 async def test_validation_asks_again_after_dont_know_never_reads_it_as_no():
     slots = {"requested_slot": "same_name", "customer_type": "privat", "link_status": "gemischt"}
     dispatcher = CollectingDispatcher()
