@@ -36,6 +36,9 @@ def _after(*words: str) -> str:
 _PATTERNS: List[Tuple[Pattern[str], str]] = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I), EMAIL),
     (re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b"), IBAN),
+    # Typed in lower case ("de89 3704 ..."): digits only after the country code, as in a
+    # German IBAN, so that no words in groups of four are taken for one.
+    (re.compile(r"\b[a-z]{2}\d{2}(?:[ ]?\d{4}){3,7}(?:[ ]?\d{1,3})?\b"), IBAN),
     # A word that names the number, then the number: the number goes, the word stays.
     (
         re.compile(
@@ -91,7 +94,9 @@ _PATTERNS: List[Tuple[Pattern[str], str]] = [
     (
         re.compile(
             _after("passwort", "kennwort", "password", "pin", "puk", "pw", "zugangsdaten")
-            + r"(?:\s*(?::|=|ist|lautet|is|wäre|waere|war)\s*|\s+(?=\d))+"
+            # Without ":" or "ist" only a value with a digit: "Passwort Winter2024", never
+            # "Passwort vergessen".
+            + r"(?:\s*(?::|=|ist|lautet|is|wäre|waere|war)\s*|\s+(?=[^\s,;]*\d))+"
             r"(?P<v>[\"'„“]?[^\s\"'„“,;]+[\"'“]?)",
             re.I,
         ),

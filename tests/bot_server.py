@@ -63,6 +63,7 @@ class Bot:
         token: str,
         log_dir: Path,
         extra_env: Optional[Dict[str, str]] = None,
+        debug: bool = False,
     ):
         self.url = f"http://127.0.0.1:{rasa_port}"
         self.action_url = f"http://127.0.0.1:{action_port}"
@@ -73,6 +74,8 @@ class Bot:
         self.processes: Dict[str, subprocess.Popen] = {}
         # E.g. an agent desk (HANDOVER_URL, HANDOVER_SECRET) for the hand-over tests.
         self.extra_env = dict(extra_env or {})
+        # `rasa run actions` takes its log level from the command line only, not LOG_LEVEL.
+        self.log_options = ["--debug"] if debug else []
 
     # --- processes ---
     def environment(self) -> Dict[str, str]:
@@ -115,7 +118,15 @@ class Bot:
 
     def start_actions(self) -> None:
         self._start(
-            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)]
+            "actions",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "actions",
+                "--port",
+                str(self.action_port),
+                *self.log_options,
+            ],
         )
         self._wait(f"{self.action_url}/health", "actions")
 
@@ -140,6 +151,7 @@ class Bot:
                 "--model",
                 str(project / "models"),
                 *cors,
+                *self.log_options,
             ],
         )
         self._wait(f"{self.url}/status?token={self.token}", "rasa")
@@ -189,9 +201,12 @@ class Bot:
 
 
 @contextmanager
-def running_bot(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Bot]:
+def running_bot(
+    log_dir: Path, extra_env: Optional[Dict[str, str]] = None, debug: bool = False
+) -> Iterator[Bot]:
     # One random token in 64 starts with "-", which `--auth-token TOKEN` once took for an option.
-    bot = Bot(free_port(), free_port(), "-" + secrets.token_urlsafe(24), log_dir, extra_env)
+    token = "-" + secrets.token_urlsafe(24)
+    bot = Bot(free_port(), free_port(), token, log_dir, extra_env, debug)
     try:
         bot.start_actions()
         bot.start_rasa()

@@ -33,6 +33,9 @@ def test_the_customer_message_of_the_issue_keeps_none_of_its_data():
             "mein Passwort ist [Kennwort] und PIN [Kennwort]",
         ),
         ("Musterstraße 12, 12345 Berlin", "[Adresse], [Adresse]"),
+        # Found by tests/privacy/test_no_personal_data_kept.py.
+        ("Mein Passwort Winter2024", "Mein Passwort [Kennwort]"),
+        ("meine iban de89 3704 0044 0532 0130 00", "meine iban [IBAN]"),
     ],
 )
 def test_each_kind_in_its_usual_writings(text, masked):
@@ -44,6 +47,7 @@ def test_each_kind_in_its_usual_writings(text, masked):
     [
         "Ich habe 3 Verträge seit 2019, 2 Kundennummern, Tarif mit 20 GB",
         "Passwort vergessen, PIN gesperrt",
+        "Passwort seit 2019 nicht geändert, das gilt ab 2024 wohl",
         "am 12.03. gekündigt, seit dem 01.02.2020 Kunde, um 10:30 Uhr, 39,95 Euro",
         "die Kundennummer fehlt, die Vertragsnummer finde ich nicht",
     ],
