@@ -60,7 +60,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-load bench-nlu bench-masking nlu-validate simulate purge
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-faults bench-load bench-nlu bench-masking nlu-validate simulate purge report bench-report
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
@@ -108,13 +108,20 @@ chat: train tracker-store-dir ## talk to the bot in the terminal, on the same se
 	  $(BIN)/python -m channels.terminal --url http://$(RASA_INTERFACE):$(RASA_PORT)
 
 # The HTTP API answers only with the token RASA_API_TOKEN; when unset, a fresh one is shown.
+# make passes a SIGTERM on to this shell, but a shell runs its trap only once its foreground
+# command has ended: with Rasa in the foreground, SIGTERM to make stopped neither server
+# (make bench-faults). So both run in the background; on SIGTERM or Ctrl-C Rasa stops first
+# and drains (channels/__init__.py) while the action server still answers, then the action
+# server stops.
 serve: train tracker-store-dir ## action server + Rasa HTTP API and all channels on localhost
 	@token="$${RASA_API_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"; \
 	  [ -n "$$RASA_API_TOKEN" ] || echo "RASA_API_TOKEN is not set; the API token of this run: $$token"; \
-	  $(RASA) run actions --port $(ACTION_PORT) & \
-	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(RASA) run actions --port $(ACTION_PORT) & actions=$$!; \
 	  RASA_API_TOKEN="$$token" $(RASA) run --enable-api --auth-token="$$token" --interface $(RASA_INTERFACE) --port $(RASA_PORT) \
-	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml
+	    --cors $(RASA_CORS_ORIGINS) --credentials credentials.yml --endpoints endpoints.yml & rasa=$$!; \
+	  stop() { kill $$rasa 2>/dev/null; wait $$rasa; status=$$?; kill $$actions 2>/dev/null; wait $$actions; }; \
+	  trap 'stop; exit $$status' INT TERM; \
+	  wait $$rasa; status=$$?; kill $$actions 2>/dev/null; wait $$actions; exit $$status
 
 # The chat's socket.io client (and axe-core, for the browser tests only) from the npm
 # registry, pinned by web/package-lock.json, served locally.
@@ -145,14 +152,21 @@ test: lint train browser web/node_modules/.package-lock.json ## lint, then every
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
 
 # The fault tests alone: action server down, SQLite locked, Rasa restarted and sent SIGTERM,
-# PostgreSQL stopped and restarted (installed from Debian's packages when missing).
+# PostgreSQL stopped and restarted, Redis stopped (both installed from Debian's packages when
+# missing).
 test-faults: train ## what customers get when a store, the action server or Rasa fails
 	$(BIN)/python -m pytest -m faults tests/serving tests/scale
 
 # Two Rasa instances on one PostgreSQL tracker store and one Redis lock store (both installed
 # from Debian's packages when missing); one is killed in the middle of a form.
 test-scale: train ## two Rasa instances on PostgreSQL + Redis, one killed mid-form
-	$(BIN)/python -m pytest -m scale tests/scale
+	$(BIN)/python -m pytest -m scale tests/scale tests/insights
+
+# 10 conversations at once through each fault of make test-faults (PostgreSQL, Redis, the
+# SQLite file, the action server, SIGTERM to Rasa), then SIGTERM to make serve: what customers
+# got, recovery, events lost, /status; writes "Faults (make bench-faults)" of docs/benchmarks.md.
+bench-faults: train ## what customers get through each fault, recovery, events lost, make serve's stop
+	$(BIN)/python benchmarks/faults.py
 
 # 50 concurrent REST conversations against this bot and the `rasa init` demo bot; writes the
 # section "Load (make bench-load)" of docs/benchmarks.md.
@@ -170,6 +184,19 @@ simulate: train ## over 2,000 simulated customer conversations against the bot
 # figures. Writes the section "NLU (make bench-nlu)" of docs/benchmarks.md.
 bench-nlu: setup ## this NLU against DIET, Rasa classifiers and a TF-IDF baseline
 	$(BIN)/python benchmarks/nlu.py
+
+# The support team's view of the conversations in the tracker store that endpoints.yml's
+# variables name (run/tracker.db by default; PostgreSQL with TRACKER_STORE_DIALECT and the
+# rest): one self-contained HTML file, its path the last line printed. REPORT_ARGS takes
+# --since/--until YYYY-MM-DD (default the last 30 days), --csv DIR, --export-nlu FILE.
+REPORT_ARGS ?=
+report: $(VENV)/.installed ## insights for the support team: one HTML file from the tracker store
+	@$(BIN)/python -m insights $(REPORT_ARGS)
+
+# make report over a synthetic store of 100,000 conversations made from the customer
+# simulator's; writes "Report (make bench-report)" of docs/benchmarks.md.
+bench-report: train ## how fast make report is over 100,000 conversations
+	$(BIN)/python benchmarks/report_speed.py
 
 purge: setup ## delete the conversations older than RETENTION_DAYS from the tracker store now
 	$(BIN)/python -m channels.retention

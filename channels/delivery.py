@@ -38,10 +38,17 @@ from rasa.core.channels.channel import (
     UserMessage,
 )
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationResumed,
+    SessionStarted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.admission import admitted
+from channels.erasure import delete_conversation
 from channels.masking import mask
 from handover import desk
 from rasa_patches.fail_closed_store import TrackerStoreUnavailable
@@ -178,11 +185,17 @@ async def apologize(message: UserMessage, agent: Agent) -> None:
 
 
 async def _record(agent: Agent, sender_id: str, utterance: BotUttered) -> None:
+    """Adds the apology to a conversation that has begun. One whose session start failed
+    (the action server down at the first message) or that the store never kept is
+    forgotten instead: the next message begins it properly, privacy notice first."""
     try:
         async with agent.lock_store.lock(sender_id):
-            tracker = await agent.processor.get_tracker(sender_id)
-            tracker.update(utterance)
-            await agent.processor.save_tracker(tracker)
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            if tracker is not None and any(isinstance(e, SessionStarted) for e in tracker.events):
+                tracker.update(utterance)
+                await agent.tracker_store.save(tracker)
+            elif tracker is not None:
+                delete_conversation(agent.tracker_store, sender_id)
     except Exception as error:  # noqa: BLE001 - the store may be what failed; the customer has the answer
         logger.warning("The apology could not be stored: %s", type(error).__name__)
 

@@ -169,52 +169,67 @@ def postgres(log_dir: Path) -> Iterator[Postgres]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@dataclass(frozen=True)
 class Redis:
-    port: int
+    """A redis-server on one loopback port that keeps nothing on disk.
+
+    `stop` and `start` keep the port, so Rasa's lock store sees what a restart of its Redis
+    looks like: refused connections, then an empty server on the same address.
+    """
+
+    def __init__(self, port: int, log_dir: Path) -> None:
+        self.port = port
+        self.log_dir = log_dir
+        self._process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        import redis as redis_client
+
+        with open(self.log_dir / "redis.log", "ab") as log:
+            self._process = subprocess.Popen(
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.log_dir),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        client = redis_client.Redis(
+            host="127.0.0.1", port=self.port, socket_connect_timeout=1, retry_on_timeout=False
+        )
+        for _ in range(START_TIMEOUT_S * 10):
+            if self._process.poll() is not None:
+                raise RuntimeError(f"redis-server exited, see {self.log_dir / 'redis.log'}")
+            try:
+                client.ping()
+                return
+            except redis_client.exceptions.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"redis-server did not answer within {START_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        if self._process is not None:
+            stop_process(self._process, timeout=10)
+            self._process = None
 
 
 @contextmanager
 def redis(log_dir: Path) -> Iterator[Redis]:
     """A Redis on 127.0.0.1 that keeps nothing on disk; its log ends in log_dir."""
-    import redis as redis_client
-
-    server = Redis(free_port())
-    with open(log_dir / "redis.log", "ab") as log:
-        process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(server.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(log_dir),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    server = Redis(free_port(), log_dir)
     try:
-        client = redis_client.Redis(
-            host="127.0.0.1", port=server.port, socket_connect_timeout=1, retry_on_timeout=False
-        )
-        for _ in range(START_TIMEOUT_S * 10):
-            if process.poll() is not None:
-                raise RuntimeError(f"redis-server exited, see {log_dir / 'redis.log'}")
-            try:
-                client.ping()
-                break
-            except redis_client.exceptions.ConnectionError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"redis-server did not answer within {START_TIMEOUT_S} s")
+        server.start()
         yield server
     finally:
-        stop_process(process, timeout=10)
+        server.stop()
 
 
 def scale_out_environment(pg: Postgres, rd: Redis) -> Dict[str, str]:

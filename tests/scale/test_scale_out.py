@@ -7,7 +7,9 @@ per message sent, and its bot events are exactly the replies received.
 
 PostgreSQL stopped in the middle of a conversation: the customer, and a new one, get the
 apology instead of an answer made up from an empty tracker; after the restart the
-conversation goes on from what was stored, with nothing lost.
+conversation goes on from what was stored, with nothing lost. The Redis lock store stopped:
+the same apology, the server keeps answering, and after Redis is back the conversation goes
+on from what was stored.
 
 Run by `make test-scale`, not by plain `pytest` (marker `scale`, see pyproject.toml): it
 installs PostgreSQL and Redis from Debian's packages when they are missing.
@@ -21,8 +23,15 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
-from tests.bot_server import Bot, free_port
-from tests.scale.services import Postgres, install_missing, postgres, redis, scale_out_environment
+from tests.bot_server import Bot, free_port, http
+from tests.scale.services import (
+    Postgres,
+    Redis,
+    install_missing,
+    postgres,
+    redis,
+    scale_out_environment,
+)
 from tests.tracker_check import bot_replies, user_texts, without_recipient
 
 pytestmark = pytest.mark.scale
@@ -61,16 +70,16 @@ class ScaleOutBot(Bot):
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[Tuple[Postgres, Dict[str, str]]]:
+def servers(tmp_path_factory) -> Iterator[Tuple[Postgres, Redis, Dict[str, str]]]:
     log_dir = tmp_path_factory.mktemp("stores")
     install_missing(log_dir / "apt.log")
     with postgres(log_dir) as pg, redis(log_dir) as rd:
-        yield pg, scale_out_environment(pg, rd)
+        yield pg, rd, scale_out_environment(pg, rd)
 
 
 @pytest.fixture(scope="module")
 def stores(servers) -> Dict[str, str]:
-    return servers[1]
+    return servers[2]
 
 
 @pytest.fixture
@@ -150,7 +159,7 @@ def test_conversation_survives_losing_an_instance(instances, stores):
 
 @pytest.mark.faults
 def test_postgresql_down_gets_the_apology_and_the_conversation_goes_on_after(instances, servers):
-    pg, stores = servers
+    pg, _, stores = servers
     bot = instances["a"]
     sender = f"pg-down-{uuid.uuid4().hex[:8]}"
     assert "Privatkunden- oder einen Geschäftskundenvertrag" in reply_text(bot.say(sender, PROBLEM))
@@ -166,6 +175,34 @@ def test_postgresql_down_gets_the_apology_and_the_conversation_goes_on_after(ins
     assert [r.get("text") for r in during] == [APOLOGY]
     assert [r.get("text") for r in newcomer] == [APOLOGY]
     # The first message after the restart is answered from the stored conversation.
+    bot.say(sender, "Privatkunde")
+    tracker = bot.tracker(sender)
+    assert tracker["slots"]["diagnosis"] == DIAGNOSIS
+    assert user_texts(tracker["events"]) == [PROBLEM, "Privatkunde"]
+    assert stored_event_counts(stores, sender)["user"] == 2
+
+
+@pytest.mark.faults
+def test_redis_down_gets_the_apology_and_the_conversation_goes_on_after(instances, servers):
+    _, rd, stores = servers
+    bot = instances["a"]
+    sender = f"redis-down-{uuid.uuid4().hex[:8]}"
+    assert "Privatkunden- oder einen Geschäftskundenvertrag" in reply_text(bot.say(sender, PROBLEM))
+
+    rd.stop()
+    try:
+        during = bot.say(sender, "Privatkunde")
+        newcomer = bot.say(f"redis-new-{uuid.uuid4().hex[:8]}", PROBLEM)
+        status_during = http("GET", f"{bot.url}/status?token={bot.token}", timeout=30)[0]
+    finally:
+        rd.start()
+
+    # Without the lock the message is not processed: the apology, not a guess.
+    assert [r.get("text") for r in during] == [APOLOGY]
+    assert [r.get("text") for r in newcomer] == [APOLOGY]
+    assert status_during == 200 and bot.is_running("rasa")
+    # The message of the outage was not kept (the customer was told so), nothing else lost:
+    # the customer sends it again and the conversation goes on from what was stored.
     bot.say(sender, "Privatkunde")
     tracker = bot.tracker(sender)
     assert tracker["slots"]["diagnosis"] == DIAGNOSIS
