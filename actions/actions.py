@@ -299,7 +299,8 @@ def _helped(tracker: Tracker) -> Any:
             asked = (event.get("metadata") or {}).get("utter_action") == "ask_helped"
         elif event.get("event") == "user" and asked:
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            helped = {"affirm": True, "deny": False}.get(intent, helped)
+            # "Ja, danke" typed is `thank` to the NLU; after the question it is a yes.
+            helped = {"affirm": True, "thank": True, "deny": False}.get(intent, helped)
             asked = False
     return helped
 
