@@ -41,7 +41,6 @@ QUESTION_INTENTS = frozenset(
         "question_bsp",
         "question_login_links_page",
         "question_other_contracts_linked",
-        "question_several_customer_numbers",
         "question_link_after_termination",
         "question_mixed_customer_number",
     }
