@@ -1,4 +1,4 @@
-"""Fitting the bot's answers into a messenger's size limits.
+"""Fitting the bot's answers into a messenger's limits: sizes, and no custom payloads.
 
 The bot answers in numbered steps ("1. ...\n2. ..."), each link on its own line. When an
 answer is longer than a platform allows, it is cut between steps, so every message holds
@@ -9,8 +9,13 @@ Lengths are counted in UTF-16 code units: Telegram counts its limits that way, a
 Messenger it is never less than the count of characters, so a cut is never too late.
 """
 
+import logging
 import re
-from typing import Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
+
+from rasa.core.channels.channel import OutputChannel
+
+logger = logging.getLogger(__name__)
 
 _STEP_START = re.compile(r"\s*\d+[.)]\s")
 
@@ -99,3 +104,13 @@ def _hard_cut(text: str, limit: int) -> List[str]:
         current.append(character)
         length += width
     return cuts + ["".join(current)] if current else cuts
+
+
+class WithoutCustomJson(OutputChannel):
+    """An output to a messenger: custom payloads are written for the website widget (who
+    answers during a hand-over, say), and Rasa's default would show their JSON as text."""
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        logger.debug("Custom payload not sent to %s.", self.name())

@@ -13,7 +13,7 @@ import re
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 from channels import credential, same_secret, warn_if_missing, webhook_blueprint
 from channels.api_client import JsonApi
 from channels.delivery import deliver
-from channels.limits import split_text, truncate
+from channels.limits import WithoutCustomJson, split_text, truncate
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     return replies
 
 
-class MessengerOutput(OutputChannel):
+class MessengerOutput(WithoutCustomJson):
     """Sends the bot's answers through the Graph API's Send API."""
 
     @classmethod
@@ -161,13 +161,6 @@ class MessengerOutput(OutputChannel):
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         attachment = {"type": "image", "payload": {"url": image, "is_reusable": True}}
         await self._send(recipient_id, {"attachment": attachment})
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
-    ) -> None:
-        # Custom payloads are written for the website widget; the default would show
-        # their JSON to the customer as text.
-        logger.debug("Custom payload not sent to Messenger.")
 
 
 class MessengerInput(InputChannel):

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from channels import credential, same_secret, warn_if_missing, webhook_blueprint
 from channels.api_client import JsonApi
 from channels.delivery import deliver
-from channels.limits import split_text
+from channels.limits import WithoutCustomJson, split_text
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def inline_keyboard(buttons: List[Dict[str, Any]], callbacks: CallbackData) -> D
     return {"inline_keyboard": rows}
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(WithoutCustomJson):
     """Sends the bot's answers through the Bot API, as plain text (no Markdown)."""
 
     @classmethod
@@ -143,13 +143,6 @@ class TelegramOutput(OutputChannel):
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.call("sendPhoto", {"chat_id": recipient_id, "photo": image})
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
-    ) -> None:
-        # Custom payloads are written for the website widget; the default would show
-        # their JSON to the customer as text.
-        logger.debug("Custom payload not sent to Telegram.")
 
 
 class TelegramInput(InputChannel):
