@@ -51,7 +51,6 @@ from channels.admission import admitted
 from channels.erasure import delete_conversation
 from channels.masking import mask
 from handover import desk
-from rasa_patches.fail_closed_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +73,6 @@ PROCESSOR_LOGGER = "rasa.core.processor"
 @dataclass
 class Outcome:
     failed: bool = False
-    unstored: bool = False  # the tracker store failed: the conversation may lack this message
 
 
 _current: ContextVar[Optional[Outcome]] = ContextVar("message_outcome", default=None)
@@ -132,16 +130,18 @@ async def deliver(
 
     `answered` tells, after processing, whether the customer got a reply at all; a channel
     that collects the replies (REST) knows, and every message of this bot gets one. When
-    the conversation could not be stored, `take_back` withdraws the replies not sent yet
-    (REST's): the customer gets the apology instead of an answer the bot will not remember.
+    processing failed (an action, or the store: an answer the bot will not remember),
+    `take_back` withdraws the replies not sent yet (REST's): the customer gets the apology.
     """
     message.text = mask(clean_text(message.text or ""))
     # Only with an agent desk can a conversation be paused; then one more read.
     paused = desk.configured() and await _is_paused(agent, message.sender_id)
     outcome = await _process(on_new_message, message)
-    if outcome.unstored:
-        take_back()
     if outcome.failed:
+        # What came before the failure is half an answer, or one made on a state without
+        # the failed action ("nicht verstanden" after a failed session start or form
+        # validation, seen in make bench-faults): the customer gets the apology alone.
+        take_back()
         await apologize(message, agent)
     elif paused:
         # A person has the conversation: the bot is silent on purpose.
@@ -165,7 +165,6 @@ async def _process(
         logger.error("Processing a message failed: %s", type(error).__name__)
         logger.debug("Processing a message failed", exc_info=True)
         outcome.failed = True
-        outcome.unstored = isinstance(error, TrackerStoreUnavailable)
     finally:
         _current.reset(token)
     return outcome
