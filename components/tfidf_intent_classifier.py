@@ -11,6 +11,7 @@ that chose it and its settings are in config.yml and docs/benchmarks.md.
 """
 
 import random
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -51,6 +52,58 @@ MASKED_PIECES = (
 )
 
 
+# The placeholders channels/masking.py leaves.
+_PLACEHOLDER = re.compile(
+    "|".join(
+        re.escape(p)
+        for p in (
+            masking.PHONE,
+            masking.CUSTOMER_NUMBER,
+            masking.CONTRACT_NUMBER,
+            masking.EMAIL,
+            masking.IBAN,
+            masking.BIRTH_DATE,
+            masking.SECRET,
+            masking.ADDRESS,
+        )
+    )
+)
+# The words that hand the data over, right before its placeholder ("meine IBAN ist [IBAN]").
+_DATA_WORDS = re.compile(
+    r"(?:\b(?:meine?|die|das|der|ist|lautet|unter|an|von|am|erreichbar|schreiben|sie|tel|"
+    r"handynummer|rufnummer|nummer|kundennummer|kundennr|kd|nr|vertragsnummer|vertrags|iban|"
+    r"e-mail|mail|adresse|passwort|kennwort|pin|geboren|abgebucht)\b[.:-]*\s*){0,4}$",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"(?<=[,;.!?])\s+")
+# A clause this short around a placeholder ("meine Rufnummer ist [Rufnummer]") only hands
+# over data; a longer one ("mein Vertrag mit der Nummer [Rufnummer] fehlt") says more.
+_DATA_CLAUSE_WORDS = 6
+
+
+def without_personal_data(text: str) -> str:
+    """The message without the clauses that only give personal data, and without the
+    placeholders: "meine IBAN: [IBAN]" made questions look like the customer's own case."""
+    clauses = _CLAUSE_END.split(text)
+    kept = [
+        clause
+        for clause in clauses
+        if not (_PLACEHOLDER.search(clause) and len(clause.split()) <= _DATA_CLAUSE_WORDS)
+    ]
+    text = " ".join(kept) if kept else text
+    pieces = _PLACEHOLDER.split(text)
+    # Each piece before a placeholder loses the words that named the data.
+    return " ".join([_DATA_WORDS.sub("", piece) for piece in pieces[:-1]] + pieces[-1:]).strip()
+
+
+def _folded_without_personal_data(text: str) -> str:
+    return fold_letters(without_personal_data(text))
+
+
+def _lower_without_personal_data(text: str) -> str:
+    return without_personal_data(text).lower()
+
+
 def _with_masked_piece(text: str, rng: random.Random) -> str:
     piece = rng.choice(MASKED_PIECES)
     return f"{text} {piece}" if rng.random() < 0.5 else f"{piece}, {text}"
@@ -75,6 +128,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             # Also train on each example with a masked piece of personal data pasted in,
             # so that "Kundennummer [Kundennummer]" says nothing about the intent.
             "with_masked_personal_data": False,
+            # Read the message without the clauses that only give personal data.
+            "without_personal_data": False,
             "random_seed": 42,
         }
 
@@ -104,12 +159,20 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     ) -> "TfidfIntentClassifier":
         return cls(config, model_storage, resource)
 
+    def _preprocessor(self):
+        # Module-level functions: the fitted pipeline is pickled with them.
+        if self._config["without_personal_data"]:
+            if self._config["fold_spelling"]:
+                return _folded_without_personal_data
+            return _lower_without_personal_data
+        return fold_letters if self._config["fold_spelling"] else str.lower
+
     def _new_pipeline(self) -> Pipeline:
         def vectorizer(analyzer: Text, ngrams: List[int]) -> TfidfVectorizer:
             return TfidfVectorizer(
                 analyzer=analyzer,
                 ngram_range=tuple(ngrams),
-                preprocessor=fold_letters if self._config["fold_spelling"] else str.lower,
+                preprocessor=self._preprocessor(),
                 sublinear_tf=True,
             )
 

@@ -8,7 +8,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.tfidf_intent_classifier import TfidfIntentClassifier
+from components.tfidf_intent_classifier import TfidfIntentClassifier, without_personal_data
 
 EXAMPLES = {
     "greet": ["hallo", "guten tag", "hi zusammen", "moin moin", "hallo ihr"],
@@ -92,3 +92,28 @@ def test_a_model_of_one_intent_predicts_nothing(storage):
     message = Message({TEXT: "hallo"})
     loaded.process([message])
     assert message.get(INTENT) is None
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        (
+            "Was passiert nach einer Kündigung? meine IBAN: [IBAN]",
+            "Was passiert nach einer Kündigung?",
+        ),
+        ("meine Rufnummer ist [Rufnummer], was ist das BSP?", "was ist das BSP?"),
+        (
+            "Vertrag fehlt im Kundencenter Vertragsnummer [Vertragsnummer]",
+            "Vertrag fehlt im Kundencenter",
+        ),
+    ],
+)
+def test_personal_data_says_nothing_about_the_intent(text, read):
+    assert without_personal_data(text) == read
+
+
+def test_a_description_around_a_placeholder_stays():
+    text = "Mein Handyvertrag mit der Rufnummer [Rufnummer] wird im Kundencenter nicht angezeigt"
+    assert without_personal_data(text).split() == (
+        "Mein Handyvertrag mit wird im Kundencenter nicht angezeigt".split()
+    )
