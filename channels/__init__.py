@@ -14,7 +14,7 @@ import hmac
 import logging
 import os
 import signal
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -121,6 +121,11 @@ def credential(credentials: Optional[Mapping[str, Any]], key: str) -> str:
     """
     value = (credentials or {}).get(key)
     return "" if value is None else str(value).strip()
+
+
+def credentials_of(credentials: Optional[Mapping[str, Any]], *keys: str) -> Dict[str, str]:
+    """The keys of a channel's credentials.yml entry as keyword arguments ("-" as "_")."""
+    return {key.replace("-", "_"): credential(credentials, key) for key in keys}
 
 
 def same_secret(given: Optional[str], expected: str) -> bool:

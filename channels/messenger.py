@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import credential, same_secret, warn_if_missing, webhook_blueprint
+from channels import credentials_of, same_secret, warn_if_missing, webhook_blueprint
 from channels.api_client import JsonApi
 from channels.delivery import deliver
 from channels.limits import WithoutCustomJson, split_text, truncate
@@ -172,12 +172,8 @@ class MessengerInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "MessengerInput":
-        return cls(
-            verify=credential(credentials, "verify"),
-            secret=credential(credentials, "secret"),
-            page_access_token=credential(credentials, "page-access-token"),
-            graph_api_url=credential(credentials, "graph-api-url"),
-        )
+        keys = ("verify", "secret", "page-access-token", "graph-api-url")
+        return cls(**credentials_of(credentials, *keys))
 
     def __init__(
         self,

@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import credential, same_secret, warn_if_missing, webhook_blueprint
+from channels import credentials_of, same_secret, warn_if_missing, webhook_blueprint
 from channels.api_client import JsonApi
 from channels.delivery import deliver
 from channels.limits import WithoutCustomJson, split_text
@@ -154,11 +154,7 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
-        return cls(
-            access_token=credential(credentials, "access_token"),
-            secret_token=credential(credentials, "secret_token"),
-            api_url=credential(credentials, "api_url"),
-        )
+        return cls(**credentials_of(credentials, "access_token", "secret_token", "api_url"))
 
     def __init__(
         self,
