@@ -156,6 +156,24 @@ def write_store(path: Path, rows: Iterator[tuple], batch: int = 50_000) -> int:
     return written
 
 
+def markers_command(rasa: str, out_csv: Path) -> List[str]:
+    """`rasa evaluate markers` over insights/markers.yml, on the store the environment names."""
+    return [
+        rasa,
+        "evaluate",
+        "markers",
+        "all",
+        "--config",
+        "insights/markers.yml",
+        "--domain",
+        "domain.yml",
+        "--endpoints",
+        "endpoints.yml",
+        "--no-stats",
+        str(out_csv),
+    ]
+
+
 def store_environment(store: Path) -> Dict[str, str]:
     """endpoints.yml pointed at a SQLite store; Rasa refuses to read it with a variable unset."""
     return dict(
@@ -243,21 +261,7 @@ def main() -> int:
             report_s.append(seconds)
             last_line = out.strip().splitlines()[-2]
         markers_s, _ = timed(
-            [
-                rasa,
-                "evaluate",
-                "markers",
-                "all",
-                "--config",
-                "insights/markers.yml",
-                "--domain",
-                "domain.yml",
-                "--endpoints",
-                "endpoints.yml",
-                "--no-stats",
-                str(work / "markers.csv"),
-            ],
-            store_environment(played_store),
+            markers_command(rasa, work / "markers.csv"), store_environment(played_store)
         )
 
     report_med, count_med, scan_med = (statistics.median(x) for x in (report_s, count_s, scan_s))

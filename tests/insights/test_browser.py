@@ -2,17 +2,15 @@
 with no network. Saves tests/insights/screenshots/report.png (the whole page) to look at."""
 
 import json
-import shutil
 import threading
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from tests.web.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, Tripwire
+from tests.web.conftest import Tripwire, headless_chromium
 
 SCREENSHOT = Path(__file__).resolve().parent / "screenshots" / "report.png"
 # Chromium's limit for one screenshot is far above this; the report is about 3,000 px.
@@ -21,20 +19,9 @@ MAX_HEIGHT = 12_000
 
 @pytest.fixture
 def browser(tmp_path) -> Iterator[webdriver.Chrome]:
-    for binary in (CHROMIUM, CHROMEDRIVER):
-        if not shutil.which(binary):
-            pytest.fail(f"{binary} not found: apt-get install -y chromium chromium-driver")
     tripwire = Tripwire()
     threading.Thread(target=tripwire.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    # Whatever would leave the machine meets a proxy that refuses it.
-    options.add_argument(f"--proxy-server=http://{tripwire.address}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = headless_chromium(tmp_path / "profile", tripwire.address)
     try:
         yield driver
     finally:

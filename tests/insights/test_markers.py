@@ -9,7 +9,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from benchmarks.report_speed import store_environment
+from benchmarks.report_speed import markers_command, store_environment
 from tests.bot_server import BIN, ROOT
 
 
@@ -18,20 +18,7 @@ def markers(played_store, tmp_path_factory) -> Dict[str, Dict[Tuple[str, str], L
     """marker: (sender, session): the preceding user turns at each event it applied to."""
     out = tmp_path_factory.mktemp("markers")
     done = subprocess.run(
-        [
-            str(BIN / "rasa"),
-            "evaluate",
-            "markers",
-            "all",
-            "--config",
-            "insights/markers.yml",
-            "--domain",
-            "domain.yml",
-            "--endpoints",
-            "endpoints.yml",
-            "--no-stats",
-            str(out / "markers.csv"),
-        ],
+        markers_command(str(BIN / "rasa"), out / "markers.csv"),
         cwd=ROOT,
         env=store_environment(played_store.path),
         capture_output=True,

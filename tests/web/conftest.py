@@ -178,11 +178,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture
-def browser(
-    request: pytest.FixtureRequest, tripwire: Tripwire, tmp_path: Path
-) -> Iterator[webdriver.Chrome]:
-    """A fresh headless Chromium (new profile, so a new conversation) for each test."""
+def headless_chromium(profile: Path, proxy_address: str) -> webdriver.Chrome:
+    """Debian's Chromium with a new profile; what would leave the machine meets the proxy."""
     for binary in (CHROMIUM, CHROMEDRIVER):
         if not shutil.which(binary):
             pytest.fail(f"{binary} not found: apt-get install -y chromium chromium-driver")
@@ -190,15 +187,23 @@ def browser(
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.add_argument(f"--user-data-dir={profile}")
     # Loopback stays direct (Chromium's default bypass); everything else meets the tripwire.
-    options.add_argument(f"--proxy-server=http://{tripwire.address}")
+    options.add_argument(f"--proxy-server=http://{proxy_address}")
     # Leave alert() dialogs open, so that a test can see one.
     options.set_capability("unhandledPromptBehavior", "ignore")
     # "performance" carries the DevTools network events of the page.
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture
+def browser(
+    request: pytest.FixtureRequest, tripwire: Tripwire, tmp_path: Path
+) -> Iterator[webdriver.Chrome]:
+    """A fresh headless Chromium (new profile, so a new conversation) for each test."""
     tripwire.clear()
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = headless_chromium(tmp_path / "profile", tripwire.address)
     try:
         yield driver
         report = getattr(request.node, "report_call", None)
