@@ -7,21 +7,18 @@ Used in credentials.yml as `channels.messenger.MessengerInput:` with the keys `v
 
 import hashlib
 import hmac
-import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
-import aiohttp
-from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import credentials_of, same_secret, warn_if_missing, webhook_blueprint
+from channels import same_secret, warn_if_missing
 from channels.api_client import JsonApi
-from channels.delivery import deliver
-from channels.limits import WithoutCustomJson, split_text, truncate
+from channels.limits import truncate
+from channels.platform import PlatformInput, PlatformOutput
 
 logger = logging.getLogger(__name__)
 
@@ -89,23 +86,11 @@ def quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     return replies
 
 
-class MessengerOutput(WithoutCustomJson):
+class MessengerOutput(PlatformOutput):
     """Sends the bot's answers through the Graph API's Send API."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "messenger"
-
-    def __init__(
-        self,
-        api: JsonApi,
-        params: Dict[str, str],
-        session: Optional[aiohttp.ClientSession] = None,
-    ) -> None:
-        super().__init__()
-        self._api = api
-        self._params = params
-        self._session = session
+    platform = "messenger"
+    max_text_length = MAX_TEXT_LENGTH
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         """Sends an image before the text, not after it, when the text has buttons.
@@ -123,71 +108,44 @@ class MessengerOutput(WithoutCustomJson):
             "messaging_type": "RESPONSE",
             "message": message,
         }
-        return await self._api.post(self._session, "me/messages", payload, self._params)
+        return await self.post("me/messages", payload, self._channel.graph_params)
 
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for part in split_text(text, MAX_TEXT_LENGTH):
-            await self._send(recipient_id, {"text": part})
-
-    async def send_text_with_buttons(
-        self,
-        recipient_id: str,
-        text: str,
-        buttons: List[Dict[str, Any]],
-        **kwargs: Any,
+    async def send_part(
+        self, recipient_id: str, text: str, buttons: Optional[List[Dict[str, Any]]] = None
     ) -> None:
-        """The quick replies go with the last part, below the end of the answer."""
-        *first_parts, last_part = split_text(text, MAX_TEXT_LENGTH) or [""]
-        for part in first_parts:
-            await self._send(recipient_id, {"text": part})
-        message: Dict[str, Any] = {"text": last_part}
-        replies = quick_replies(buttons)
+        message: Dict[str, Any] = {"text": text}
+        replies = quick_replies(buttons or [])
         if replies:
             message["quick_replies"] = replies
-        if last_part:
-            await self._send(recipient_id, message)
-        else:
-            logger.warning("Messenger cannot show buttons without a text; dropped.")
-
-    async def send_quick_replies(
-        self,
-        recipient_id: str,
-        text: str,
-        quick_replies: List[Dict[str, Any]],
-        **kwargs: Any,
-    ) -> None:
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+        await self._send(recipient_id, message)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         attachment = {"type": "image", "payload": {"url": image, "is_reusable": True}}
         await self._send(recipient_id, {"attachment": attachment})
 
 
-class MessengerInput(InputChannel):
+class MessengerInput(PlatformInput):
     """Receives Messenger webhooks; rejects everything until all secrets are set."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "messenger"
+    output_class = MessengerOutput
+    blueprint_name = "messenger_webhook"
+    acknowledgement = "EVENT_RECEIVED"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "MessengerInput":
-        keys = ("verify", "secret", "page-access-token", "graph-api-url")
-        return cls(**credentials_of(credentials, *keys))
+    credential_keys = ("verify", "secret", "page-access-token", "graph-api-url")
 
     def __init__(
         self,
-        verify: Optional[str] = "",
-        secret: Optional[str] = "",
-        page_access_token: Optional[str] = "",
-        graph_api_url: Optional[str] = "",
+        verify: str = "",
+        secret: str = "",
+        page_access_token: str = "",
+        graph_api_url: str = "",
     ) -> None:
-        self.verify = (verify or "").strip()
-        self.secret = (secret or "").strip()
-        self.page_access_token = (page_access_token or "").strip()
+        self.verify = verify
+        self.secret = secret
+        self.page_access_token = page_access_token
         self.graph_params = graph_params(self.page_access_token, self.secret)
         self.api = JsonApi(
-            (graph_api_url or "").strip() or DEFAULT_GRAPH_API_URL,
+            graph_api_url or DEFAULT_GRAPH_API_URL,
             [self.page_access_token, self.secret, self.graph_params["appsecret_proof"]],
         )
         warn_if_missing(
@@ -203,14 +161,15 @@ class MessengerInput(InputChannel):
     def accepts_messages(self) -> bool:
         return bool(self.secret and self.page_access_token)
 
-    def get_output_channel(self) -> Optional[MessengerOutput]:
-        if not self.accepts_messages:
-            return None
-        return MessengerOutput(self.api, self.graph_params)
+    def is_authentic(self, request: Request) -> bool:
+        return is_signed(self.secret, request.body, request.headers.get("X-Hub-Signature-256"))
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = webhook_blueprint("messenger_webhook")
+    async def messages(
+        self, event: Dict[str, Any], output: PlatformOutput
+    ) -> Iterable[Tuple[str, str]]:
+        return list(incoming_messages(event))
 
+    def add_routes(self, webhook: Blueprint) -> None:
         @webhook.route("/webhook", methods=["GET"])
         async def verify_webhook(request: Request) -> HTTPResponse:
             """Meta's subscription handshake: echo the challenge to the right token."""
@@ -223,25 +182,6 @@ class MessengerInput(InputChannel):
             if not challenge:
                 return response.text("missing hub.challenge", status=400)
             return response.text(challenge)
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            if not self.accepts_messages or not is_signed(
-                self.secret, request.body, request.headers.get("X-Hub-Signature-256")
-            ):
-                logger.warning("Messenger webhook call without a valid signature.")
-                return response.text("forbidden", status=403)
-            try:
-                messages = list(incoming_messages(json.loads(request.body)))
-            except (ValueError, RecursionError):
-                return response.text("malformed webhook event", status=400)
-            async with self.api.session() as session:
-                output = MessengerOutput(self.api, self.graph_params, session)
-                for sender_id, text in messages:
-                    await _handle(on_new_message, output, sender_id, text, request.app.ctx.agent)
-            return response.text("EVENT_RECEIVED")
-
-        return webhook
 
 
 def incoming_messages(event: Any) -> Iterator[Tuple[str, str]]:
@@ -280,16 +220,3 @@ def _text_of(item: Dict[str, Any]) -> Optional[str]:
     if isinstance(postback, dict) and isinstance(postback.get("payload"), str):
         return postback["payload"]
     return None
-
-
-async def _handle(
-    on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    output: MessengerOutput,
-    sender_id: str,
-    text: str,
-    agent: Any,
-) -> None:
-    # Meta redelivers an event that is not answered with 200, and a redelivery would
-    # fail the same way; so a failure gets the apology, and the webhook its 200.
-    message = UserMessage(text, output, sender_id, input_channel=MessengerInput.name())
-    await deliver(on_new_message, message, agent)

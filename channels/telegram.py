@@ -8,22 +8,16 @@ the webhook is registered once by hand, with the same secret token (see README).
 """
 
 import hashlib
-import json
 import logging
 import re
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-import aiohttp
-from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
 
-from channels import credentials_of, same_secret, warn_if_missing, webhook_blueprint
+from channels import same_secret, warn_if_missing
 from channels.api_client import JsonApi
-from channels.delivery import deliver
-from channels.limits import WithoutCustomJson, split_text
+from channels.platform import PlatformInput, PlatformOutput
 
 logger = logging.getLogger(__name__)
 
@@ -84,87 +78,37 @@ def inline_keyboard(buttons: List[Dict[str, Any]], callbacks: CallbackData) -> D
     return {"inline_keyboard": rows}
 
 
-class TelegramOutput(WithoutCustomJson):
+class TelegramOutput(PlatformOutput):
     """Sends the bot's answers through the Bot API, as plain text (no Markdown)."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
+    platform = "telegram"
+    max_text_length = MAX_TEXT_LENGTH
 
-    def __init__(
-        self,
-        api: JsonApi,
-        callbacks: CallbackData,
-        session: Optional[aiohttp.ClientSession] = None,
+    async def send_part(
+        self, recipient_id: str, text: str, buttons: Optional[List[Dict[str, Any]]] = None
     ) -> None:
-        super().__init__()
-        self._api = api
-        self._callbacks = callbacks
-        self._session = session
-
-    async def call(self, method: str, payload: Dict[str, Any]) -> bool:
-        return await self._api.post(self._session, method, payload)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for part in split_text(text, MAX_TEXT_LENGTH):
-            await self.call("sendMessage", {"chat_id": recipient_id, "text": part})
-
-    async def send_text_with_buttons(
-        self,
-        recipient_id: str,
-        text: str,
-        buttons: List[Dict[str, Any]],
-        **kwargs: Any,
-    ) -> None:
-        """The keyboard goes with the last part, below the end of the answer."""
-        *first_parts, last_part = split_text(text, MAX_TEXT_LENGTH) or [""]
-        for part in first_parts:
-            await self.call("sendMessage", {"chat_id": recipient_id, "text": part})
-        if not last_part:
-            logger.warning("Telegram cannot show buttons without a text; dropped.")
-            return
-        await self.call(
-            "sendMessage",
-            {
-                "chat_id": recipient_id,
-                "text": last_part,
-                "reply_markup": inline_keyboard(buttons, self._callbacks),
-            },
-        )
-
-    async def send_quick_replies(
-        self,
-        recipient_id: str,
-        text: str,
-        quick_replies: List[Dict[str, Any]],
-        **kwargs: Any,
-    ) -> None:
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+        message: Dict[str, Any] = {"chat_id": recipient_id, "text": text}
+        if buttons:
+            message["reply_markup"] = inline_keyboard(buttons, self._channel.callbacks)
+        await self.post("sendMessage", message)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.call("sendPhoto", {"chat_id": recipient_id, "photo": image})
+        await self.post("sendPhoto", {"chat_id": recipient_id, "photo": image})
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(PlatformInput):
     """Receives Telegram updates; rejects everything until token and secret are set."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
+    output_class = TelegramOutput
+    # Not "telegram_webhook": that is the stock connector's blueprint.
+    blueprint_name = "telegram_own_webhook"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
-        return cls(**credentials_of(credentials, "access_token", "secret_token", "api_url"))
+    credential_keys = ("access_token", "secret_token", "api_url")
 
-    def __init__(
-        self,
-        access_token: Optional[str] = "",
-        secret_token: Optional[str] = "",
-        api_url: Optional[str] = "",
-    ) -> None:
-        self.access_token = (access_token or "").strip()
-        self.secret_token = (secret_token or "").strip()
-        base_url = (api_url or "").strip().rstrip("/") or DEFAULT_API_URL
+    def __init__(self, access_token: str = "", secret_token: str = "", api_url: str = "") -> None:
+        self.access_token = access_token
+        self.secret_token = secret_token
+        base_url = api_url.rstrip("/") or DEFAULT_API_URL
         self.api = JsonApi(f"{base_url}/bot{self.access_token}", [self.access_token])
         self.callbacks = CallbackData()
         missing = warn_if_missing(
@@ -180,54 +124,18 @@ class TelegramInput(InputChannel):
     def accepts_messages(self) -> bool:
         return bool(self.access_token and self.secret_token)
 
-    def get_output_channel(self) -> Optional[TelegramOutput]:
-        if not self.accepts_messages:
-            return None
-        return TelegramOutput(self.api, self.callbacks)
+    def is_authentic(self, request: Request) -> bool:
+        return same_secret(request.headers.get(SECRET_HEADER), self.secret_token)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = webhook_blueprint("telegram_own_webhook")
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            if not self.accepts_messages or not same_secret(
-                request.headers.get(SECRET_HEADER), self.secret_token
-            ):
-                logger.warning("Telegram webhook call without the secret token.")
-                return response.text("forbidden", status=403)
-            try:
-                update = json.loads(request.body)
-            except (ValueError, RecursionError):
-                return response.text("malformed update", status=400)
-            if not isinstance(update, dict):
-                return response.text("malformed update", status=400)
-            async with self.api.session() as session:
-                output = TelegramOutput(self.api, self.callbacks, session)
-                await self._handle(update, output, on_new_message, request.app.ctx.agent)
-            return response.text("ok")
-
-        return webhook
-
-    async def _handle(
-        self,
-        update: Dict[str, Any],
-        output: TelegramOutput,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        agent: Any,
-    ) -> None:
-        callback_query = update.get("callback_query")
+    async def messages(
+        self, event: Dict[str, Any], output: PlatformOutput
+    ) -> Iterable[Tuple[str, str]]:
+        callback_query = event.get("callback_query")
         if isinstance(callback_query, dict) and callback_query.get("id"):
             # Until the query is answered, the customer's app shows a spinner.
-            await output.call("answerCallbackQuery", {"callback_query_id": callback_query["id"]})
-        incoming = self._incoming(update)
-        if incoming is None:
-            return
-        chat_id, text = incoming
-        # Telegram redelivers an update that is not answered with 200, and a
-        # redelivery would fail the same way; so a failure gets the apology, and the
-        # webhook its 200.
-        message = UserMessage(text, output, chat_id, input_channel=self.name())
-        await deliver(on_new_message, message, agent)
+            await output.post("answerCallbackQuery", {"callback_query_id": callback_query["id"]})
+        incoming = self._incoming(event)
+        return [incoming] if incoming else []
 
     def _incoming(self, update: Dict[str, Any]) -> Optional[Tuple[str, str]]:
         """(chat, text) of a typed message or a pressed button; None for anything else.
