@@ -60,7 +60,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-faults bench-load bench-nlu bench-masking nlu-validate simulate purge report bench-report
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-faults bench-load bench-nlu bench-masking nlu-validate nlu-cv simulate purge report bench-report
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
@@ -208,3 +208,8 @@ bench-masking: train ## personal data found and masked, per kind, on generated a
 # chosen, so that the test sets stay tests. Writes "NLU settings (make nlu-validate)".
 nlu-validate: setup ## the same on a validation split of data/nlu (where settings are chosen)
 	$(BIN)/python benchmarks/nlu.py --validate
+
+# Five-fold cross-validation of the intent classifier's candidate settings (benchmarks/nlu_cv.py)
+# on data/nlu alone. Writes "NLU cross-validation (make nlu-cv)".
+nlu-cv: setup ## the classifier's candidate settings, cross-validated on data/nlu (where they are chosen)
+	$(BIN)/python benchmarks/nlu_cv.py

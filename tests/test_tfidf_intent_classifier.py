@@ -49,8 +49,9 @@ def trained_and_loaded(storage, examples, **config):
     )
 
 
-def test_a_loaded_model_ranks_the_intents_of_unseen_messages(storage):
-    loaded = trained_and_loaded(storage, EXAMPLES)
+@pytest.mark.parametrize("classifier", ["logistic_regression", "linear_svm"])
+def test_a_loaded_model_ranks_the_intents_of_unseen_messages(storage, classifier):
+    loaded = trained_and_loaded(storage, EXAMPLES, classifier=classifier)
     messages = [
         Message({TEXT: "hallöchen"}),
         Message({TEXT: "ich hab noch keinen login"}),

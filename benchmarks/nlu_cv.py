@@ -1,0 +1,169 @@
+"""Cross-validation of the intent classifier's settings on data/nlu: where they are chosen.
+
+Each candidate setting of components/tfidf_intent_classifier.py is trained on four fifths
+of data/nlu and scored on the fifth left out, five folds, stratified by intent, over three
+shuffles. Scoring is what the bot makes of a parse: the intent after config.yml's fallback
+threshold, a fallback counting as out_of_scope; macro-F1 over the intents. The test sets
+(tests/nlu/) are not read.
+
+Prints a table and writes the section "NLU cross-validation (make nlu-cv)" of
+docs/benchmarks.md: mean macro-F1 with its spread over the shuffles, and the mean time of
+one fit (the machine is shared: compare within a run).
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Dict, List, Sequence, Tuple  # noqa: E402
+
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.nlu import (  # noqa: E402
+    OUT_OF_SCOPE,
+    PROJECT_CONFIG,
+    TRAINING_DATA,
+    fallback_threshold,
+    machine,
+    quiet_rasa,
+    rasa_examples,
+)
+from benchmarks.report import write_section  # noqa: E402
+
+SHUFFLES = (42, 43, 44)
+# Fallback thresholds scored besides config.yml's, on the same predictions.
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
+FOLDS = 5
+
+# Each candidate: config.yml's classifier settings with these changed.
+CANDIDATES: Dict[str, Dict[str, Any]] = {
+    "config.yml": {},
+    "logistic regression, C 30": {"classifier": "logistic_regression", "C": 30},
+    "linear SVM, C 0.3": {"classifier": "linear_svm", "C": 0.3},
+    "linear SVM, C 1": {"classifier": "linear_svm", "C": 1},
+    "linear SVM, C 3": {"classifier": "linear_svm", "C": 3},
+    "linear SVM, C 0.1": {"classifier": "linear_svm", "C": 0.1},
+    "linear SVM, C 0.3, char 1-6": {"classifier": "linear_svm", "C": 0.3, "char_ngrams": [1, 6]},
+    "linear SVM, C 0.3, words 1-3": {"classifier": "linear_svm", "C": 0.3, "word_ngrams": [1, 3]},
+}
+
+
+def project_settings() -> Dict[str, Any]:
+    pipeline = yaml.safe_load(PROJECT_CONFIG.read_text(encoding="utf-8"))["pipeline"]
+    component = next(c for c in pipeline if c["name"].endswith("TfidfIntentClassifier"))
+    return {key: value for key, value in component.items() if key != "name"}
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    return f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)
+
+
+def score(
+    settings: Dict[str, Any], texts: List[str], intents: List[str], seed: int
+) -> Tuple[Dict[float, float], float]:
+    """Macro-F1 at each fallback threshold of one shuffle's folds together, and the mean
+    seconds of one fit."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from components.tfidf_intent_classifier import TfidfIntentClassifier
+
+    classifier = TfidfIntentClassifier(settings, None, None)
+    best: List[Tuple[str, float]] = [("", 0.0)] * len(texts)
+    fit_seconds = []
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
+    for train, test in folds.split(texts, intents):
+        start = time.perf_counter()
+        pipeline = classifier.fit([texts[i] for i in train], [intents[i] for i in train])
+        fit_seconds.append(time.perf_counter() - start)
+        probabilities = pipeline.predict_proba([texts[i] for i in test])
+        for i, row in zip(test, probabilities):
+            best[i] = (pipeline.classes_[row.argmax()], row.max())
+    f1 = {
+        threshold: macro_f1(
+            intents,
+            [intent if confidence >= threshold else OUT_OF_SCOPE for intent, confidence in best],
+        )
+        for threshold in THRESHOLDS
+    }
+    return f1, statistics.mean(fit_seconds)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--only", nargs="*", help="candidate names to score (default: all)")
+    args = parser.parse_args()
+    quiet_rasa()
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    examples = rasa_examples(TRAINING_DATA)
+    texts = [e.text for e in examples]
+    intents = [e.intent for e in examples]
+    threshold = fallback_threshold(PROJECT_CONFIG)
+    assert threshold in THRESHOLDS, f"add config.yml's threshold {threshold} to THRESHOLDS"
+    base = project_settings()
+
+    rows = []
+    for name, changes in CANDIDATES.items():
+        if args.only and name not in args.only:
+            continue
+        results = [score({**base, **changes}, texts, intents, seed) for seed in SHUFFLES]
+        f1s = [f1[threshold] for f1, _ in results]
+        seconds = statistics.mean(s for _, s in results)
+        by_threshold = {t: statistics.mean(f1[t] for f1, _ in results) for t in THRESHOLDS}
+        best = max(by_threshold, key=by_threshold.get)
+        rows.append(
+            (
+                name,
+                changes,
+                statistics.mean(f1s),
+                max(f1s) - min(f1s),
+                seconds,
+                best,
+                by_threshold[best],
+            )
+        )
+        print(
+            f"{name}: {', '.join(f'{t}: {f1:.3f}' for t, f1 in by_threshold.items())}", flush=True
+        )
+
+    lines = [
+        f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {machine()}; load average before the run: {load_before}",
+        "- Command: `make nlu-cv` (= `benchmarks/nlu_cv.py`)",
+        f"- Data: data/nlu ({len(examples)} examples, {len(set(intents))} intents), "
+        f"{FOLDS}-fold cross-validation stratified by intent, shuffles {', '.join(map(str, SHUFFLES))}; "
+        "the test sets are not read.",
+        f"- config.yml's classifier settings: `{base}`; fallback threshold {threshold}.",
+        "- macro-F1: the intent after fallback (a fallback counts as out_of_scope), all folds of a "
+        "shuffle together, mean over the shuffles; spread: the best shuffle minus the worst. "
+        "Fit: mean wall time of one fold's training.",
+        "",
+        f"| candidate | changes to config.yml | macro-F1 | spread | fit (s) "
+        f"| best threshold of {', '.join(map(str, THRESHOLDS))} | its macro-F1 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | `{changes or '-'}` | {f1:.3f} | {spread:.3f} | {seconds:.1f} "
+        f"| {best} | {best_f1:.3f} |"
+        for name, changes, f1, spread, seconds, best, best_f1 in rows
+    ]
+    print("\n".join(lines))
+    if not args.only:
+        title = "NLU cross-validation (make nlu-cv)"
+        write_section(args.out, title, "\n".join([f"## {title}", "", *lines]) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
