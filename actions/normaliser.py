@@ -273,6 +273,7 @@ SHOWN = (
     r"(?:angezeigt|steh[a-z]*|sichtbar|zu sehen|sieht man|sehe ich|seh ich|da|dabei|drin|drauf|"
     r"aufgeführt|vorhanden|gelistet|erscheint|erscheinen|shown)"
 )
+MY_NAME = r"(?:auf mich|auf meinen namen|auf meinem namen|auf meine person)"
 NOT_THERE = r"(?:nichts|nix|nicht|kein[a-z]*|leer|fehl[a-z]*|weg)"
 
 # Per fact, the wordings in the order they are tried; a match is blanked out before the
@@ -512,6 +513,18 @@ PHRASES: List[Phrase] = [
     *_phrases(
         "same_name",
         [
+            # Another person's phone that runs on the customer's name ("sowohl mein Handy als
+            # auch das vom Sohn laufen auf meinen Namen"): the person is no other holder.
+            (
+                "ja",
+                r" sowohl " + WORDS % 8 + r"als auch " + WORDS % 8 + MY_NAME,
+                False,
+            ),
+            (
+                "ja",
+                r" " + FAMILY + r" " + WORDS % 4 + r"(?:auch|ebenfalls|beide|alle) " + MY_NAME,
+                False,
+            ),
             (
                 "ja",
                 r" (?:kein|keiner|keinen|nichts|nix|gar nichts) "
