@@ -22,8 +22,6 @@ KNOWN_MISREADS = {
     # Read as "weiß nicht": the bot asks its question again in other words.
     "Das weiß ich nicht, wo kann ich mir denn meine Verknüpfungen anschauen?",
     "sorry, weiß nicht. wie entfernt man so eine verknüpfung?",
-    # Read as the customer's own move from business to private: the split is diagnosed.
-    "Bevor ich das sage: gilt das auch für Leute, die von Business zu Privat gewechselt sind?",
 }
 FIRST_ASKING = "Haben Sie einen Privatkunden- oder einen Geschäftskundenvertrag?"
 SECOND_ASKING = "Ist Ihr Vertrag ein Privatkunden- oder ein Geschäftskundenvertrag?"
