@@ -152,6 +152,8 @@ TAIL = r"(?: [a-z0-9]+){0,5}"
 # Any words in between, also across a clause.
 WORDS = r"(?:(?:[a-z0-9]+|,) ){0,%d}?"
 # In between a wording about other people's contracts: not the customer's own name.
+# Words between an attempt to link and "nur Nutzer" that describe the page instead.
+STATE_FREE_GAP = r"(?:(?!steht |stehen |ist |sind |status |zeigt |heisst )(?:[a-z0-9]+|,) ){0,5}?"
 OTHERS_GAP = r"(?:(?!namen |mich |mir |ich )[a-z0-9]+ ){0,3}?"
 
 BUSINESS_WORD = (
@@ -163,8 +165,20 @@ BUSINESS_WORD = (
 PRIVATE_WORD = r"(?:privat[a-z]*|private|consumer)"
 
 # Phrases that look like facts but are not: the shop ("im Telekom-Geschäft"), a customer's
-# own words about what they believe ("ich bin doch Vertragsinhaber").
+# own words about what they believe ("ich bin doch Vertragsinhaber"), a link deleted before
+# ("nachdem ich die alte Verknüpfung gelöscht habe" says nothing about the links left).
 NEUTRAL = [
+    # Hearsay is no customer type: "mein Kumpel meinte, das wäre was Geschäftliches".
+    _rx(
+        r"(?<! ich) (?:meinte|meint|sagte|sagt|glaubt|glaubte|vermutet|vermutete|behauptet|behauptete|"
+        r"denkt|dachte)(?: ,)? (?:[a-z]+ ){0,3}?(?:wäre|sei|könnte|ist|war) (?:[a-z]+ ){0,4}?"
+        + BUSINESS_WORD
+    ),
+    _rx(
+        r" (?:die |meine |eine |den |meinen )?(?:alte|alten|bisherige|bisherigen|vorherige|vorherigen|frühere|früheren) "
+        r"(?:[a-z]+ )?(?:verknüpf[a-z]*|verbindung[a-z]*|link) (?:[a-z]+ ){0,4}?(?:gelöscht|entfernt|aufgehoben|"
+        r"getrennt|deleted|removed)(?: hab[a-z]*| hatte| ist| wurde)?"
+    ),
     _rx(
         r" (?:im|ins|in den|in dem|zum|beim|vom|den|dem) (?:telekom )?(?:geschäft|laden|shop)(?:e|s|en)? "
     ),
@@ -336,6 +350,13 @@ PHRASES: List[Phrase] = [
     *_phrases(
         "has_login",
         [
+            # Read beside a "nicht" nearby: both values then leave the fact to its question.
+            (
+                "ja",
+                r" (?:das )?(?:einloggen|anmelden|login) (?:klappt|funktioniert|geht)(?! nicht| nie)",
+                False,
+            ),
+            ("ja", r" (?:bin|ich bin) (?:[a-z]+ )?(?:eingeloggt|angemeldet)(?! nicht)", False),
             ("nein", r" " + NEG + r" " + GAP + LOGIN_WORD + TAIL, False),
             (
                 "nein",
@@ -754,7 +775,8 @@ PHRASES: List[Phrase] = [
             ),
         ],
     ),
-    # Linking offers only "Nutzer": said in so many words, it is not a page that shows "Nutzer".
+    # Linking offers only "Nutzer": said in so many words, it is not a page that shows "Nutzer"
+    # ("die Verknüpfung ist da, aber da steht nur Nutzer", "ist nur als Nutzer verknüpft").
     *_phrases(
         "only_user_possible",
         [
@@ -771,7 +793,7 @@ PHRASES: List[Phrase] = [
             (
                 "ja",
                 r" (?:verknüpf[a-z]*|anlegen|hinzufügen|auswählen|angeboten|angelegt) "
-                + WORDS % 5
+                + STATE_FREE_GAP
                 + r"(?:nur|lediglich|bloss|immer nur) (?:noch )?(?:als |mit |die option |die auswahl )?nutzer",
                 False,
             ),
@@ -788,7 +810,7 @@ PHRASES: List[Phrase] = [
             ),
             (
                 "ja",
-                r" (?:wird|werde|ist) "
+                r" (?:wird|werde|werden|wurde|wurden) "
                 + WORDS % 3
                 + r"(?:immer |jedes mal |wieder )*nur (?:als )?nutzer "
                 r"(?:daraus|angelegt|verknüpft|hinzugefügt)",
@@ -826,6 +848,22 @@ PHRASES: List[Phrase] = [
                 r" (?:only|just) (?:as )?(?:nutzer|user) (?:is )?(?:possible|available|offered)",
                 False,
             ),
+            # A link that exists and shows "Nutzer" is what the page shows, not an attempt:
+            # with such words, a description the intent took for an attempt is asked about.
+            (
+                "nein",
+                r" (?:ist|sind|bin) (?:[a-z]+ ){0,4}?(?:nur |bloss |lediglich )?"
+                r"(?:als )?nutzer (?:verknüpft|eingetragen|hinterlegt|drin|angezeigt|gelistet|aufgeführt)",
+                False,
+            ),
+            (
+                "nein",
+                r" (?:steht|stehen|steh|zeigt|heisst) (?:[a-z]+ ){0,3}?(?:nur |bloss |lediglich |überall |immer )*"
+                r"(?:als |der status |status )?nutzer",
+                False,
+            ),
+            ("nein", r" (?:status|rolle) (?:als |ist |nur |bloss )*nutzer", False),
+            ("nein", r" (?:eine|nur eine|ne|meine) nutzer ?verknüpfung", False),
         ],
     ),
     # What the page "Login-Verknüpfungen" shows, as an answer to the bot's question about

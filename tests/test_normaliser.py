@@ -139,6 +139,7 @@ def test_a_long_text_without_facts_sets_none():
         "ich kann meinen Vertrag nur als Nutzer verknüpfen",
         "als Vertragsinhaber verknüpfen klappt nicht",
         "es wird jedes mal nur als Nutzer angelegt",
+        "zum Schluss wurde mein Vertrag wieder nur als Nutzer verknüpft",
     ],
 )
 def test_linking_offered_only_as_user(text):
@@ -146,10 +147,30 @@ def test_linking_offered_only_as_user(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["ich bin nur als Nutzer verknüpft", "bei mir steht überall Nutzer"]
+    "text",
+    [
+        "ich bin nur als Nutzer verknüpft",
+        "bei mir steht überall Nutzer",
+        "meine Karte ist leider bloß als Nutzer eingetragen",
+        "Verknüpft ist er schon, aber davor steht nur Nutzer",
+        "Es gibt eine Verknüpfung, da steht aber lediglich Nutzer dran.",
+        "im Kundencenter hab ich nur eine Nutzer-Verknüpfung",
+        "die Rolle ist Nutzer, nicht Inhaber",
+    ],
 )
 def test_what_the_page_shows_is_not_an_attempt_to_link(text):
-    assert "only_user_possible" not in read(text).values
+    assert read(text).values.get("only_user_possible") != "ja"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die alte Verknüpfung habe ich gestern gelöscht, jetzt klappt es nur als Nutzer.",
+        "meine bisherige Verbindung ist entfernt",
+    ],
+)
+def test_a_deleted_old_link_says_nothing_about_other_links(text):
+    assert "other_link" not in read(text).values
 
 
 @pytest.mark.parametrize(
@@ -162,3 +183,19 @@ def test_typos_of_keywords_are_read_as_the_keyword(word, meant):
 def test_inflections_are_not_typos():
     assert "has_login" in read("ich nutze den Login").values
     assert read("ich nutze den Login").values.get("link_status") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meine Tochter meint, es könnte ein Firmenvertrag sein, weiß ich aber nicht.",
+        "der Typ im Laden sagte, das sei wohl gewerblich",
+    ],
+)
+def test_hearsay_is_no_customer_type(text):
+    assert "customer_type" not in read(text).values
+
+
+def test_a_login_that_works_beside_a_nicht_leaves_the_login_to_its_question():
+    reading = read("Das Postfach gibt es nicht mehr, meinen Login hab ich, das Anmelden klappt.")
+    assert reading.values.get("has_login") != "nein"
