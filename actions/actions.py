@@ -76,9 +76,11 @@ def _numbered_steps(diagnosis: Diagnosis, domain: DomainDict, slots: Mapping[Tex
 
 def _latest_message(tracker: Tracker) -> Message:
     latest = tracker.latest_message
+    intent = latest.get("intent") or {}
     return Message(
         text=latest.get("text") or "",
-        intent=(latest.get("intent") or {}).get("name"),
+        intent=intent.get("name"),
+        intent_confidence=1.0 if intent.get("confidence") is None else intent["confidence"],
         button_values={
             e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e
         },
@@ -329,6 +331,11 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if not tracker.active_loop_name and not tracker.get_slot("diagnosis"):
+            if _states_rather_than_asks(tracker):
+                # "Fehler im Kundencenter, die Verträge laufen auf verschiedene Namen" names
+                # the topic of a question, but tells the customer's own case.
+                return [FollowupAction(FORM)]
         dispatcher.utter_message(response=f"answer_{intent}")
         if intent in SHOWS_OWNER_LINK_PICTURE:
             dispatcher.utter_message(response="picture_owner_link", public_url=PUBLIC_URL)
@@ -342,6 +349,13 @@ class ActionAnswerQuestion(Action):
         if not tracker.get_slot("diagnosis"):
             dispatcher.utter_message(response="question_followup")
         return []
+
+
+def _states_rather_than_asks(tracker: Tracker) -> bool:
+    message = _latest_message(tracker)
+    if message.is_button or "?" in message.text:
+        return False
+    return not normaliser.read(message.text).question and _tells_new_facts(tracker)
 
 
 # "was ist eine Vertragsinhaber-Verknüpfung?": the article shows one.

@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
+    ActionAnswerQuestion,
     ActionDiagnose,
     ActionHandover,
     ActionNotUnderstood,
@@ -330,6 +331,48 @@ async def test_not_understood_but_stating_a_fact_starts_the_diagnosis():
         FollowupAction("diagnosis_form")
     ]
     assert dispatcher.messages == []
+
+
+def first_message_tracker(text: str, intent: str) -> Tracker:
+    return Tracker(
+        sender_id="test",
+        slots={},
+        latest_message={"intent": {"name": intent}, "text": text, "entities": []},
+        events=[{"event": "user", "text": text}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+async def test_a_description_taken_for_a_question_starts_the_diagnosis():
+    tracker = first_message_tracker(
+        "Kundencenter kaputt. Unsere Handyverträge laufen auf zwei verschiedene Namen.",
+        "how_to_merge_customer_numbers",
+    )
+    dispatcher = CollectingDispatcher()
+    assert await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN) == [
+        FollowupAction("diagnosis_form")
+    ]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was mache ich, wenn die Verträge auf verschiedene Namen laufen?",
+        "Kundennummern zusammenführen",
+    ],
+)
+async def test_a_question_before_any_diagnosis_is_answered(text):
+    tracker = first_message_tracker(text, "how_to_merge_customer_numbers")
+    dispatcher = CollectingDispatcher()
+    assert await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == [
+        "answer_how_to_merge_customer_numbers",
+        "question_followup",
+    ]
 
 
 async def test_not_understood_without_a_fact_asks_to_rephrase():

@@ -97,3 +97,42 @@ def test_linking_only_as_user_is_an_attempt_not_what_the_page_shows():
         "linked_only_as_user",
     )
     assert result.changed == {"only_user_possible": "ja"}
+
+
+def test_a_first_description_keeps_its_facts_when_it_also_says_it_does_not_know():
+    result = turn(
+        {},
+        None,
+        False,
+        "Bei mir ist ein Eintrag mit Nutzer, ohne Tarif. Keine Ahnung, welcher Vertrag das ist.",
+        "user_link_without_number",
+    )
+    assert result.changed == {"link_status": "nur_nutzer", "number_shown": "nein"}
+
+
+def test_a_later_dont_know_sets_no_fact_of_its_intent():
+    slots = PRIVATE_WITH_LOGIN | {"link_status": "gemischt"}
+    result = turn(slots, "same_name", False, "keine ahnung, echt nicht", "contract_not_shown")
+    assert result.changed == {} and result.repeat
+
+
+def test_words_of_an_existing_user_link_outweigh_an_intent_that_read_an_attempt():
+    # The page is asked about rather than the case guessed: the two cases of the article
+    # ("Nutzer" in front of the contract, "only Nutzer possible") need different steps.
+    result = turn(
+        {},
+        None,
+        False,
+        "Mein Handyvertrag ist nur als Nutzer verknüpft.",
+        "only_user_link_possible",
+    )
+    assert "only_user_possible" not in result.changed
+
+
+@pytest.mark.parametrize("confidence, told", [(0.9, {"link_status": "keine"}), (0.45, {})])
+def test_a_first_description_tells_the_facts_of_its_kind_only_when_the_nlu_is_sure(
+    confidence, told
+):
+    text = "Im Kundencenter stimmt was mit dem Vertrag nicht"
+    message = Message(text, "contract_not_shown", intent_confidence=confidence)
+    assert take_turn({}, None, False, message, read(text)).changed == told
