@@ -53,6 +53,8 @@ FACT_VALUES = {
 }
 FACT_VALUES["customer_type"] = tuple(value.value for value in CustomerType)
 FACT_VALUES["link_status"] = tuple(value.value for value in LinkStatus)
+# What only a customer with a login can tell: the page, or an attempt to link.
+PAGE_FACTS = {"link_status", "number_shown", "other_link", "only_user_possible"}
 # Told only in a description, never asked.
 DESCRIBED_FACTS = ("only_user_possible", "business_history")
 STYLES = (
@@ -202,6 +204,9 @@ class Bank:
                 continue
             if any((truth.get(k) == "ja") != (told.get(k) == "ja") for k in DESCRIBED_FACTS):
                 continue
+            # Who tells what the page shows, or tried to link, has a login to see it.
+            if truth.get("has_login") == "nein" and PAGE_FACTS & told.keys():
+                continue
             fitting.append(opening)
         return fitting
 
@@ -307,8 +312,10 @@ class Customer:
             return None
         self.chose_topic = True
         told = {**self.truth, **self.told_unasked}
+        # Without a login there is no page to tell about.
+        sees_page = told.get("has_login") != "nein"
         wanted = [
-            TOPIC_BUTTONS.get(("link_status", told.get("link_status"))),
+            TOPIC_BUTTONS.get(("link_status", told.get("link_status"))) if sees_page else None,
             TOPIC_BUTTONS.get(("customer_type", told.get("customer_type"))),
             TOPIC_BUTTONS.get(("has_login", told.get("has_login"))),
         ]
