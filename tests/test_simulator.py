@@ -6,6 +6,7 @@ run (over 2,000 conversations); here the bank is checked sentence by sentence, a
 sample of whole conversations runs against the real bot.
 """
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,16 @@ def test_the_oracle_covers_every_diagnosis_and_every_style():
     diagnoses = {simulate.walk_rules(s.opening_facts, s.truth)[0].id for s in planned}
     assert diagnoses == {d for d in simulate.DIAGNOSES_BY_ID}
     assert {s.style for s in planned} == set(simulate.STYLES)
-    assert len(truths) >= 400
+    # Every combination of the asked facts that a customer can have: who has a login can
+    # tell every page; who has none only the rest (there is no page to see).
+    asked = {
+        tuple(value for fact, value in truth if fact in simulate.ASKED_FACTS) for truth in truths
+    }
+    for values in itertools.product(*(simulate.FACT_VALUES[f] for f in simulate.ASKED_FACTS)):
+        combo = dict(zip(simulate.ASKED_FACTS, values))
+        if combo["other_link"] == "ja" and combo["link_status"] == "keine":
+            continue
+        assert tuple(combo[f] for f in sorted(simulate.ASKED_FACTS)) in asked, combo
 
 
 # A fixed sample of whole conversations: 10 per style, the same every run.
