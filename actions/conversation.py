@@ -70,6 +70,9 @@ def _described(
     described = INTENT_FACTS.get(message.intent or "", {})
     if first:
         return dict(described) if message.intent_confidence >= SURE_ENOUGH_TO_TELL else {}
+    if asked == "other_link":
+        # "ja, eine als Nutzer": the role of that other link, not of the customer's contract.
+        described = {f: v for f, v in described.items() if f not in ("link_status", "number_shown")}
     return {
         fact: value
         for fact, value in described.items()

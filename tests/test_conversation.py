@@ -136,3 +136,11 @@ def test_a_first_description_tells_the_facts_of_its_kind_only_when_the_nlu_is_su
     text = "Im Kundencenter stimmt was mit dem Vertrag nicht"
     message = Message(text, "contract_not_shown", intent_confidence=confidence)
     assert take_turn({}, None, False, message, read(text)).changed == told
+
+
+def test_the_role_of_another_link_is_not_what_the_customers_contract_shows():
+    slots = PRIVATE_WITH_LOGIN | {"only_user_possible": "ja"}
+    result = turn(
+        slots, "other_link", False, "ja, da gibt es eine Nutzer-Verknüpfung", "linked_only_as_user"
+    )
+    assert result.changed == {"other_link": "ja"}
