@@ -48,10 +48,11 @@ class Turn:
 
 
 # Below this confidence the kind of a first description is a guess: its facts are asked
-# instead. Cross-validated on data/nlu (5 folds, 2026-12-02): of 879 messages taken for a
-# description of the page, 0.6 leaves 75 right ones to a question and keeps 59 wrong ones
-# from becoming a wrong answer (0.5: 43 and 40; 0.7: 121 and 83).
-SURE_ENOUGH_TO_TELL = 0.6
+# instead. Cross-validated on data/nlu (5 folds, 3,828 examples, 2026-12-02, config.yml's
+# classifier): of 1,047 messages taken for a description of the page, 0.7 leaves 78 right
+# ones to a question and keeps 72 wrong ones from becoming a wrong answer (0.6: 37 and 51;
+# 0.8: 143 and 92); 59 wrong ones stay above it.
+SURE_ENOUGH_TO_TELL = 0.7
 
 
 def _described(

@@ -47,13 +47,10 @@ FOLDS = 5
 # Each candidate: config.yml's classifier settings with these changed.
 CANDIDATES: Dict[str, Dict[str, Any]] = {
     "config.yml": {},
-    "logistic regression, C 30": {"classifier": "logistic_regression", "C": 30},
-    "linear SVM, C 0.3": {"classifier": "linear_svm", "C": 0.3},
+    "one binary model per intent (liblinear), C 100": {"solver": "liblinear", "C": 100},
+    "one multinomial model (newton-cg), C 200": {"solver": "newton-cg", "C": 200},
+    "one binary model per intent (liblinear), C 1000": {"solver": "liblinear", "C": 1000},
     "linear SVM, C 1": {"classifier": "linear_svm", "C": 1},
-    "linear SVM, C 3": {"classifier": "linear_svm", "C": 3},
-    "linear SVM, C 0.1": {"classifier": "linear_svm", "C": 0.1},
-    "linear SVM, C 0.3, char 1-6": {"classifier": "linear_svm", "C": 0.3, "char_ngrams": [1, 6]},
-    "linear SVM, C 0.3, words 1-3": {"classifier": "linear_svm", "C": 0.3, "word_ngrams": [1, 3]},
 }
 
 

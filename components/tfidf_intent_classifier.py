@@ -10,7 +10,6 @@ on the message text itself, so it needs no tokenizer, featurizer or spaCy model 
 that chose it and its settings are in config.yml and docs/benchmarks.md.
 """
 
-import random
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -36,23 +35,6 @@ from actions.normaliser import fold_letters
 from channels import masking
 
 MODEL_FILE = "tfidf_intent_classifier.joblib"
-# How customers paste their data, once channels/masking.py has replaced it.
-MASKED_PIECES = (
-    f"meine Rufnummer ist {masking.PHONE}",
-    f"Tel. {masking.PHONE}",
-    masking.PHONE,
-    f"Kundennummer {masking.CUSTOMER_NUMBER}",
-    f"meine Kundennummer lautet {masking.CUSTOMER_NUMBER}",
-    f"Vertragsnummer: {masking.CONTRACT_NUMBER}",
-    f"Mail: {masking.EMAIL}",
-    masking.EMAIL,
-    f"IBAN {masking.IBAN}",
-    f"geboren am {masking.BIRTH_DATE}",
-    f"Passwort: {masking.SECRET}",
-    f"PIN {masking.SECRET}",
-    f"{masking.ADDRESS}, {masking.ADDRESS}",
-    f"Adresse: {masking.ADDRESS}",
-)
 
 
 # The placeholders channels/masking.py leaves.
@@ -79,24 +61,24 @@ _DATA_WORDS = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[,;.!?])\s+")
-# A clause this short around a placeholder ("meine Rufnummer ist [Rufnummer]") only hands
-# over data; a longer one ("mein Vertrag mit der Nummer [Rufnummer] fehlt") says more.
-_DATA_CLAUSE_WORDS = 6
+# Where a placeholder was, while the clauses around it are weighed.
+_GAP = "\x00"
 
 
 def without_personal_data(text: str) -> str:
-    """The message without the clauses that only give personal data, and without the
-    placeholders: "meine IBAN: [IBAN]" made questions look like the customer's own case."""
-    clauses = _CLAUSE_END.split(text)
+    """The message without its placeholders, the words that named the data ("meine IBAN
+    ist"), and the clauses left with nothing else: "meine IBAN: [IBAN]" made questions look
+    like the customer's own case."""
+    pieces = _PLACEHOLDER.split(text)
+    if len(pieces) == 1:
+        return text.strip()
+    gapped = _GAP.join([_DATA_WORDS.sub("", piece) for piece in pieces[:-1]] + pieces[-1:])
     kept = [
         clause
-        for clause in clauses
-        if not (_PLACEHOLDER.search(clause) and len(clause.split()) <= _DATA_CLAUSE_WORDS)
+        for clause in _CLAUSE_END.split(gapped)
+        if _GAP not in clause or re.search(r"\w", clause.replace(_GAP, ""))
     ]
-    text = " ".join(kept) if kept else text
-    pieces = _PLACEHOLDER.split(text)
-    # Each piece before a placeholder loses the words that named the data.
-    return " ".join([_DATA_WORDS.sub("", piece) for piece in pieces[:-1]] + pieces[-1:]).strip()
+    return " ".join(" ".join(kept).replace(_GAP, " ").split())
 
 
 def _folded_without_personal_data(text: str) -> str:
@@ -105,11 +87,6 @@ def _folded_without_personal_data(text: str) -> str:
 
 def _lower_without_personal_data(text: str) -> str:
     return without_personal_data(text).lower()
-
-
-def _with_masked_piece(text: str, rng: random.Random) -> str:
-    piece = rng.choice(MASKED_PIECES)
-    return f"{text} {piece}" if rng.random() < 0.5 else f"{piece}, {text}"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -128,12 +105,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "classifier": "logistic_regression",
             # Inverse regularisation strength of the classifier.
             "C": 10.0,
+            # For the logistic regression: "newton-cg", one multinomial model of all intents;
+            # or "liblinear", one binary model per intent, their probabilities normalised.
+            "solver": "newton-cg",
             # "balanced" weighs every intent alike however many examples it has.
             "class_weight": None,
             "ranking_length": 10,
-            # Also train on each example with a masked piece of personal data pasted in,
-            # so that "Kundennummer [Kundennummer]" says nothing about the intent.
-            "with_masked_personal_data": False,
             # Read the message without the clauses that only give personal data.
             "without_personal_data": False,
             "random_seed": 42,
@@ -197,24 +174,19 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             return CalibratedClassifierCV(
                 svm, cv=StratifiedKFold(3, shuffle=True, random_state=seed)
             )
-        # newton-cg reaches the optimum lbfgs reaches (probabilities within 5e-5 on data/nlu)
-        # in 11.5 s instead of 18.6 s: lbfgs spends half its time in its own updates of
-        # the 30 intents x 24,000 n-gram weights.
+        # Of the multinomial solvers newton-cg is the fastest here (lbfgs spends half its time
+        # in its own updates of the 30 intents x 44,000 n-gram weights); liblinear's binary
+        # models fit in a sixth of its time (config.yml says what that costs).
         return LogisticRegression(
             C=self._config["C"],
             class_weight=self._config["class_weight"],
-            solver="newton-cg",
+            solver=self._config["solver"],
             max_iter=5000,
             random_state=seed,
         )
 
     def fit(self, texts: List[Text], labels: List[Text]) -> Pipeline:
         """The fitted scikit-learn pipeline (also what benchmarks/nlu_cv.py scores)."""
-        texts, labels = list(texts), list(labels)
-        if self._config["with_masked_personal_data"]:
-            rng = random.Random(self._config["random_seed"])
-            texts += [_with_masked_piece(text, rng) for text in texts]
-            labels += labels
         # As an array: CalibratedClassifierCV of scikit-learn 1.1 miscounts a list of labels.
         return self._new_pipeline().fit(texts, np.asarray(labels))
 
