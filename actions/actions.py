@@ -81,6 +81,14 @@ def _latest_message(tracker: Tracker) -> Message:
         text=latest.get("text") or "",
         intent=intent.get("name"),
         intent_confidence=1.0 if intent.get("confidence") is None else intent["confidence"],
+        other_facts_confidence=next(
+            (
+                ranked.get("confidence") or 0.0
+                for ranked in latest.get("intent_ranking") or []
+                if ranked.get("name") == "inform" and intent.get("name") != "inform"
+            ),
+            0.0,
+        ),
         button_values={
             e["entity"]: e.get("value") for e in latest.get("entities", []) if "entity" in e
         },

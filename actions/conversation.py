@@ -26,6 +26,9 @@ class Message:
     # Exact fact values, as buttons send them ('/inform{"customer_type":"privat"}').
     button_values: Optional[Mapping[str, str]] = None
     intent_confidence: float = 1.0
+    # What the NLU gives to `inform`, the intent of the other facts: "bin Privatkunde, bei mir
+    # steht nur Nutzer" splits between the two, and both parts hold.
+    other_facts_confidence: float = 0.0
 
     @property
     def is_button(self) -> bool:
@@ -47,11 +50,13 @@ class Turn:
     say: Tuple[str, ...] = ()  # responses before the next question
 
 
-# Below this confidence the kind of a first description is a guess: its facts are asked
-# instead. Cross-validated on data/nlu (5 folds, 3,828 examples, 2026-12-02, config.yml's
-# classifier): of 1,047 messages taken for a description of the page, 0.7 leaves 78 right
-# ones to a question and keeps 72 wrong ones from becoming a wrong answer (0.6: 37 and 51;
-# 0.8: 143 and 92); 59 wrong ones stay above it.
+# Below this confidence (of the intent and `inform` together) the kind of a first
+# description is a guess: its facts are asked instead. Cross-validated on data/nlu (5 folds,
+# 3,828 examples, 2026-12-02, config.yml's classifier): of 1,047 messages taken for a
+# description of the page, 0.7 leaves 69 right ones to a question and keeps 63 wrong ones
+# from becoming a wrong answer (0.6: 30 and 42; 0.8: 126 and 77); 68 wrong ones stay above
+# it. The intent's confidence alone, at 0.7: 78 and 72, 59 above; at 0.6: 37 and 51, 80
+# above: the same trade, but a description with other facts in it lost its own.
 SURE_ENOUGH_TO_TELL = 0.7
 
 
@@ -70,7 +75,8 @@ def _described(
         return {}
     described = INTENT_FACTS.get(message.intent or "", {})
     if first:
-        return dict(described) if message.intent_confidence >= SURE_ENOUGH_TO_TELL else {}
+        sure = message.intent_confidence + message.other_facts_confidence
+        return dict(described) if sure >= SURE_ENOUGH_TO_TELL else {}
     if asked == "other_link":
         # "ja, eine als Nutzer": the role of that other link, not of the customer's contract.
         described = {f: v for f, v in described.items() if f not in ("link_status", "number_shown")}

@@ -138,6 +138,20 @@ def test_a_first_description_tells_the_facts_of_its_kind_only_when_the_nlu_is_su
     assert take_turn({}, None, False, message, read(text)).changed == told
 
 
+@pytest.mark.parametrize("other_facts, told", [(0.4, {"link_status": "gemischt"}), (0.05, {})])
+def test_the_share_of_the_other_facts_does_not_make_a_description_a_guess(other_facts, told):
+    # Split by the NLU between the case and `inform` (the customer type, the names): both hold.
+    text = "Privatkundin, ein Vertrag steht mit Inhaber, der zweite mit Nutzer"
+    message = Message(
+        text,
+        "contracts_partially_shown",
+        intent_confidence=0.5,
+        other_facts_confidence=other_facts,
+    )
+    changed = take_turn({}, None, False, message, read(text)).changed
+    assert {k: v for k, v in changed.items() if k == "link_status"} == told
+
+
 def test_the_role_of_another_link_is_not_what_the_customers_contract_shows():
     slots = PRIVATE_WITH_LOGIN | {"only_user_possible": "ja"}
     result = turn(

@@ -21,7 +21,9 @@ MID_FORM = yaml.safe_load((ROOT / "tests/nlu/independent.yml").read_text(encodin
 KNOWN_MISREADS = {
     # Read as "weiß nicht": the bot asks its question again in other words.
     "Das weiß ich nicht, wo kann ich mir denn meine Verknüpfungen anschauen?",
-    "sorry, weiß nicht. wie entfernt man so eine verknüpfung?",
+    # Since the liblinear classifier (2026-12-02); "wie entfernt man so eine verknüpfung?"
+    # after "weiß nicht" is answered since then.
+    "Weiß ich grad nicht, wie krieg ich die Verträge eigentlich unter eine Kundennummer?",
 }
 FIRST_ASKING = "Haben Sie einen Privatkunden- oder einen Geschäftskundenvertrag?"
 SECOND_ASKING = "Ist Ihr Vertrag ein Privatkunden- oder ein Geschäftskundenvertrag?"
