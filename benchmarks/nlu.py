@@ -584,6 +584,13 @@ def main() -> int:
         help="leave out Rasa's SklearnIntentClassifier (slow, and weak here)",
     )
     parser.add_argument("--skip-server", action="store_true", help="no server start and memory")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="SLUG",
+        help="compare only these systems (project, diet, rasa-logreg, rasa-sklearn, tfidf); "
+        "for a quick look while developing, with --out elsewhere",
+    )
     args = parser.parse_args()
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     random.seed(SEED)
@@ -638,6 +645,8 @@ def main() -> int:
             ),
             TfidfBaseline(threshold),
         ]
+        if args.only:
+            systems = [s for s in systems if s.slug in args.only]
         reports = [Report(s.name, s.description) for s in systems]
 
         failures = []

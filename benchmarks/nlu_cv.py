@@ -51,6 +51,8 @@ CANDIDATES: Dict[str, Dict[str, Any]] = {
     "one multinomial model (newton-cg), C 200": {"solver": "newton-cg", "C": 200},
     "one binary model per intent (liblinear), C 1000": {"solver": "liblinear", "C": 1000},
     "linear SVM, C 1": {"classifier": "linear_svm", "C": 1},
+    "no question or negation marks": {"mark_questions": False, "mark_negation": False},
+    "only questions marked": {"mark_negation": False},
 }
 
 

@@ -81,12 +81,44 @@ def without_personal_data(text: str) -> str:
     return " ".join(" ".join(kept).replace(_GAP, " ").split())
 
 
-def _folded_without_personal_data(text: str) -> str:
-    return fold_letters(without_personal_data(text))
+# A message that asks something ("Braucht jeder ... ein eigenes Login?") rather than tells
+# the customer's own case: the word n-grams alone drop the "?".
+_QUESTION = re.compile(
+    r"\?|^\W*(?:wie|was|wo|wann|warum|wieso|weshalb|welche[rsmn]?|wer|wen|wem|woher|wohin|"
+    r"womit|wozu|woran|worauf|kann man|muss man|darf man|gibt es)\b",
+    re.IGNORECASE,
+)
+QUESTION_MARK = " zzfragezz"
+# A message that says something is not there or not so: "ich hab einen account" is an answer,
+# "ich hab keinen account" no_login, and one character apart in the n-grams.
+_NEGATION = re.compile(r"\b(?:nicht|kein\w*|nie|nichts|nix|ohne|garnicht)\b", re.IGNORECASE)
+NEGATION_MARK = " zzneinzz"
 
 
-def _lower_without_personal_data(text: str) -> str:
-    return without_personal_data(text).lower()
+class Preprocessor:
+    """What the vectorizers read of a message; a module-level class, as the fitted pipeline
+    is pickled with it."""
+
+    def __init__(
+        self,
+        fold_spelling: bool,
+        drop_personal_data: bool,
+        mark_questions: bool,
+        mark_negation: bool,
+    ):
+        self.fold_spelling = fold_spelling
+        self.drop_personal_data = drop_personal_data
+        self.mark_questions = mark_questions
+        self.mark_negation = mark_negation
+
+    def __call__(self, text: str) -> str:
+        if self.drop_personal_data:
+            text = without_personal_data(text)
+        if self.mark_questions and _QUESTION.search(text):
+            text += QUESTION_MARK
+        if self.mark_negation and _NEGATION.search(text):
+            text += NEGATION_MARK
+        return fold_letters(text) if self.fold_spelling else text.lower()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -113,6 +145,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 10,
             # Read the message without the clauses that only give personal data.
             "without_personal_data": False,
+            # Add one token to messages that ask something (a "?", or a question word first).
+            "mark_questions": False,
+            # Add one token to messages that deny something ("nicht", "kein", "ohne" ...).
+            "mark_negation": False,
             "random_seed": 42,
         }
 
@@ -142,13 +178,13 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     ) -> "TfidfIntentClassifier":
         return cls(config, model_storage, resource)
 
-    def _preprocessor(self):
-        # Module-level functions: the fitted pipeline is pickled with them.
-        if self._config["without_personal_data"]:
-            if self._config["fold_spelling"]:
-                return _folded_without_personal_data
-            return _lower_without_personal_data
-        return fold_letters if self._config["fold_spelling"] else str.lower
+    def _preprocessor(self) -> Preprocessor:
+        return Preprocessor(
+            self._config["fold_spelling"],
+            self._config["without_personal_data"],
+            self._config["mark_questions"],
+            self._config["mark_negation"],
+        )
 
     def _new_pipeline(self) -> Pipeline:
         def vectorizer(analyzer: Text, ngrams: List[int]) -> TfidfVectorizer:

@@ -8,7 +8,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.tfidf_intent_classifier import TfidfIntentClassifier, without_personal_data
+from components.tfidf_intent_classifier import (
+    NEGATION_MARK,
+    QUESTION_MARK,
+    Preprocessor,
+    TfidfIntentClassifier,
+    without_personal_data,
+)
 
 EXAMPLES = {
     "greet": ["hallo", "guten tag", "hi zusammen", "moin moin", "hallo ihr"],
@@ -118,3 +124,29 @@ def test_a_description_around_a_placeholder_stays():
     assert without_personal_data(text).split() == (
         "Mein Handyvertrag mit wird im Kundencenter nicht angezeigt".split()
     )
+
+
+@pytest.mark.parametrize(
+    "text, question, negation",
+    [
+        ("Braucht jeder Vertragsinhaber ein eigenes Login?", True, False),
+        ("wie lösche ich eine verknüpfung", True, False),
+        ("Kann man die Rolle ändern", True, False),
+        ("mein vertrag wird nicht angezeigt", False, True),
+        ("hab noch keinen Account", False, True),
+        ("ich hab einen account", False, False),
+        ("warum sehe ich nix?", True, True),
+    ],
+)
+def test_questions_and_negations_are_marked_for_the_classifier(text, question, negation):
+    read = Preprocessor(True, False, mark_questions=True, mark_negation=True)(text)
+    assert (QUESTION_MARK.strip() in read.split()) == question
+    assert (NEGATION_MARK.strip() in read.split()) == negation
+    assert Preprocessor(True, False, False, False)(text) == read.split(" zz")[0]
+
+
+def test_a_model_with_marks_is_stored_and_loaded(storage):
+    loaded = trained_and_loaded(storage, EXAMPLES, mark_questions=True, mark_negation=True)
+    message = Message({TEXT: "ich hab noch keinen login"})
+    loaded.process([message])
+    assert message.get(INTENT)["name"] == "no_login"
