@@ -5,6 +5,8 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
+from tests.comparable import comparable
+
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEM_INTENTS = {
     "contract_not_shown",
@@ -20,18 +22,14 @@ PROBLEM_INTENTS = {
 }
 
 
-def normalized(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def test_no_holdout_message_is_in_the_training_data():
     training = {
-        normalized(m.get("text")) for m in load_data(str(ROOT / "data/nlu")).intent_examples
+        comparable(m.get("text")) for m in load_data(str(ROOT / "data/nlu")).intent_examples
     }
     holdout = [
         m.get("text") for m in load_data(str(ROOT / "tests/nlu/holdout.yml")).intent_examples
     ]
-    assert not [text for text in holdout if normalized(text) in training]
+    assert not [text for text in holdout if comparable(text) in training]
 
 
 def test_enough_examples_per_intent():

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.normaliser import read
 from benchmarks import simulate
+from tests.comparable import comparable
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = yaml.safe_load(simulate.BANK.read_text(encoding="utf-8"))
@@ -25,10 +26,6 @@ KNOWN_MISREADS = {
     # "vom Sohn" reads as another holder; here the son only uses the card.
     "Sowohl mein Handy als auch die Karte vom Sohn laufen auf meinen Namen.",
 }
-
-
-def normalized(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def bank_texts():
@@ -49,15 +46,15 @@ def bank_texts():
 
 def test_no_test_sentence_is_a_training_example():
     training = {
-        normalized(m.get("text")) for m in load_data(str(ROOT / "data/nlu")).intent_examples
+        comparable(m.get("text")) for m in load_data(str(ROOT / "data/nlu")).intent_examples
     }
     holdout = {
-        normalized(m.get("text"))
+        comparable(m.get("text"))
         for m in load_data(str(ROOT / "tests/nlu/holdout.yml")).intent_examples
     }
     independent = [m["text"] for m in INDEPENDENT["first_messages"] + INDEPENDENT["answers"]]
-    assert not [t for t in bank_texts() if normalized(t) in training]
-    assert not [t for t in independent if normalized(t) in training | holdout]
+    assert not [t for t in bank_texts() if comparable(t) in training]
+    assert not [t for t in independent if comparable(t) in training | holdout]
 
 
 ANSWERS = [

@@ -61,12 +61,12 @@ PLAYED = (
     Planned("person", (PROBLEM, "Ich will mit einem Menschen sprechen")),
     Planned("loop-breaker", (PROBLEM, "weiß ich nicht", "keine Ahnung")),
     Planned("other-topic", ("Meine Rechnung ist diesen Monat viel zu hoch",)),
-    Planned("fallback", ("Kunde",)),
-    Planned("fallback-again", ("KUNDE",)),
+    Planned("fallback", ("Nutzer",)),
+    Planned("fallback-again", ("NUTZER",)),
     Planned("left-at-page-question", ("Hallo", "Ich bin Privatkunde", "ja")),
 )
 # What the NLU must make of the messages for the plan to hold (all others: neither).
-FALLBACK_TEXTS = ["Kunde", "KUNDE"]
+FALLBACK_TEXTS = ["Nutzer", "NUTZER"]
 OUT_OF_SCOPE_TEXTS = ["Meine Rechnung ist diesen Monat viel zu hoch"]
 
 

@@ -14,6 +14,7 @@ import pytest
 from benchmarks.report_speed import write_store
 from tests.bot_server import Bot, free_port
 from tests.insights.conftest import (
+    FALLBACK_TEXTS,
     PLAYED,
     check_played_as_planned,
     make_report,
@@ -96,7 +97,7 @@ def test_report_on_postgresql_is_what_was_played(played, tmp_path):
         "": "2",
     }
     assert [(r["text"], r["intent"]) for r in report.csv["unsure_messages"]][0] == (
-        "Kunde",
+        FALLBACK_TEXTS[0],
         "nlu_fallback",
     )
     assert f"postgresql 127.0.0.1:{played['TRACKER_STORE_HOST'].split(':')[1]}" in (

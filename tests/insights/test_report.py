@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.case_note import ARTICLE_CASES
-from tests.insights.conftest import PLAYED, make_report, sqlite_environment, user_events
+from tests.insights.conftest import (
+    FALLBACK_TEXTS,
+    PLAYED,
+    make_report,
+    sqlite_environment,
+    user_events,
+)
 
 # Written out by hand from PLAYED, conversation by conversation.
 SUMMARY = {
@@ -104,11 +110,16 @@ def test_unsure_messages_are_what_the_nlu_said_of_the_played_ones(played_report,
                 expected[event["text"].casefold()] += 1
     rows = played_report.csv["unsure_messages"]
     assert {row["text"].casefold(): int(row["count"]) for row in rows} == expected
-    kunde = next(row for row in rows if row["text"].casefold() == "kunde")
+    first_typed = FALLBACK_TEXTS[0]
+    unsure = next(row for row in rows if row["text"].casefold() == first_typed.casefold())
     # Both spellings in one row, shown as first typed, with the classifier's first guess.
-    assert (kunde["text"], kunde["count"], kunde["intent"]) == ("Kunde", "2", "nlu_fallback")
+    assert (unsure["text"], unsure["count"], unsure["intent"]) == (
+        first_typed,
+        "2",
+        "nlu_fallback",
+    )
     fallback = user_events(played_store.trackers["fallback"])[0]["parse_data"]
-    assert kunde["guess"] == fallback["intent_ranking"][1]["name"]
+    assert unsure["guess"] == fallback["intent_ranking"][1]["name"]
 
 
 def test_nlu_draft_is_rasa_training_data_of_the_unsure_messages(played_report):
