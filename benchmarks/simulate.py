@@ -449,29 +449,30 @@ class Summary:
     def total(self) -> int:
         return len(self.transcripts)
 
-    def share(self, predicate) -> float:
-        return sum(1 for t in self.transcripts if predicate(t)) / max(self.total, 1)
+    def count(self, predicate) -> str:
+        """How many, and their share to two decimals: one wrong in 2,100 is not "100.0 %"."""
+        return counted(sum(1 for t in self.transcripts if predicate(t)), self.total)
 
     @property
     def failures(self) -> List[Transcript]:
         return [t for t in self.transcripts if not t.right]
 
     def lines(self) -> List[str]:
-        right = self.share(lambda t: t.right)
-        unfinished = self.share(lambda t: t.outcome[0] not in ("diagnosis", "give_up"))
-        wrong = self.share(lambda t: not t.right and t.outcome[0] in ("diagnosis", "give_up"))
+        right = self.count(lambda t: t.right)
+        unfinished = self.count(lambda t: t.outcome[0] not in ("diagnosis", "give_up"))
+        wrong = self.count(lambda t: not t.right and t.outcome[0] in ("diagnosis", "give_up"))
         turns = [t.customer_turns_to_answer for t in self.transcripts if t.customer_turns_to_answer]
         understood = [t for t in self.transcripts if t.opening_understood]
         return [
             "| measure | value |",
             "|---|---:|",
             f"| conversations | {self.total} |",
-            f"| right answer | {right:.1%} |",
-            f"| wrong answer | {wrong:.1%} |",
-            f"| unfinished (no answer, no question) | {unfinished:.1%} |",
-            f"| first message understood as the bank labels it (NLU) | {len(understood) / max(self.total, 1):.1%} |",
+            f"| right answer | {right} |",
+            f"| wrong answer | {wrong} |",
+            f"| unfinished (no answer, no question) | {unfinished} |",
+            f"| first message understood as the bank labels it (NLU) | {counted(len(understood), self.total)} |",
             f"| right answer when the first message was understood (dialogue) | "
-            f"{sum(t.right for t in understood) / max(len(understood), 1):.1%} of {len(understood)} |",
+            f"{counted(sum(t.right for t in understood), len(understood))} |",
             f"| first message misread, then a topic button clicked and the answer right | "
             f"{sum(t.right and t.chose_topic for t in self.transcripts)} of "
             f"{sum(t.chose_topic for t in self.transcripts)} |",
@@ -488,9 +489,14 @@ class Summary:
             of_style = [t for t in self.transcripts if t.situation.style == style]
             if of_style:
                 lines.append(
-                    f"| {style} | {len(of_style)} | {sum(t.right for t in of_style) / len(of_style):.1%} |"
+                    f"| {style} | {len(of_style)} | "
+                    f"{counted(sum(t.right for t in of_style), len(of_style))} |"
                 )
         return lines
+
+
+def counted(part: int, whole: int) -> str:
+    return f"{part} ({part / max(whole, 1):.2%})"
 
 
 def run(bot, count: int, seed: int, workers: int = 4) -> Summary:
