@@ -73,8 +73,10 @@ STYLES = (
     "unclear_type",
 )
 MAX_TURNS = 14
-# The bot's prompts with a button per topic, after a message it did not understand.
-TOPIC_PROMPTS = ("utter_rephrase", "ask_problem")
+# The bot's prompts with a button per topic: after a message it did not understand, and
+# after the answer to a question about the article ("Soll ich mit Ihnen prüfen ...?"), which
+# a description of the customer's own case can be taken for.
+TOPIC_PROMPTS = ("utter_rephrase", "ask_problem", "question_followup")
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ class Transcript:
     # The bot took the first message as the bank labels it: it asked or answered, every
     # labelled fact was set, and no fact was set that the customer did not say.
     opening_understood: bool = False
-    chose_topic: bool = False  # clicked a topic button after "bitte anders formulieren"
+    chose_topic: bool = False  # clicked a topic button of TOPIC_PROMPTS
 
     @property
     def right(self) -> bool:
@@ -306,7 +308,7 @@ class Customer:
         return self.bank.pick(self.rng, "corrections", fact, new)
 
     def topic_button(self, buttons: Sequence[dict]) -> Optional[str]:
-        """Once, when the bot did not understand: the topic button a customer in this
+        """Once, when the bot offers topics: the topic button a customer in this
         situation clicks, the one for what the first message was about."""
         if self.chose_topic:
             return None
