@@ -60,7 +60,7 @@ PYTHON310 := $(shell command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' 2
 WEB_PORT ?= 8080
 export BOT_PUBLIC_URL ?= http://localhost:$(WEB_PORT)
 
-.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-faults bench-load bench-nlu bench-masking nlu-validate nlu-cv simulate purge report bench-report
+.PHONY: help setup chat serve web actions tracker-store-dir train test lint browser test-faults test-scale bench-faults bench-load bench-nlu bench-masking nlu-validate nlu-cv nlu-cv-choices simulate purge report bench-report
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "make %-18s %s\n", $$1, $$2 }'
@@ -213,3 +213,7 @@ nlu-validate: setup ## the same on a validation split of data/nlu (where setting
 # on data/nlu alone. Writes "NLU cross-validation (make nlu-cv)".
 nlu-cv: setup ## the classifier's candidate settings, cross-validated on data/nlu (where they are chosen)
 	$(BIN)/python benchmarks/nlu_cv.py
+
+# The conversation's own thresholds (actions/) on the same cross-validated parses.
+nlu-cv-choices: setup ## when a description is sure enough, when a statement is a case: cross-validated on data/nlu
+	$(BIN)/python benchmarks/nlu_cv.py --choices

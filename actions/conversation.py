@@ -50,14 +50,31 @@ class Turn:
     say: Tuple[str, ...] = ()  # responses before the next question
 
 
-# Below this confidence (of the intent and `inform` together) the kind of a first
-# description is a guess: its facts are asked instead. Cross-validated on data/nlu (5 folds,
-# 3,828 examples, 2026-12-02, config.yml's classifier): of 1,047 messages taken for a
-# description of the page, 0.7 leaves 69 right ones to a question and keeps 63 wrong ones
-# from becoming a wrong answer (0.6: 30 and 42; 0.8: 126 and 77); 68 wrong ones stay above
-# it. The intent's confidence alone, at 0.7: 78 and 72, 59 above; at 0.6: 37 and 51, 80
-# above: the same trade, but a description with other facts in it lost its own.
-SURE_ENOUGH_TO_TELL = 0.7
+# Whether the kind of a first description (its intent) tells its facts, by the confidence
+# of the intent and `inform` together: at SURE_ENOUGH_ALONE by itself, from
+# SURE_ENOUGH_WITH_WORDS when its words say them too ("da steht nur Nutzer"); otherwise the
+# facts are asked. `make nlu-cv-choices` (5-fold CV of data/nlu, 3 shuffles, 2026-12-03,
+# docs/benchmarks.md), right descriptions asked (one question more) / wrong ones kept (a wrong
+# answer unless corrected): 0.85 / 0.5: 296 / 304; the kind alone at 0.7 (before): 299 / 352;
+# 0.8 / 0.5: 230 / 333; 0.85 / 0.6: 363 / 288; 0.9 / 0.5: 402 / 276. From 0.8 to 0.85 is
+# 2.3 questions per wrong answer saved, as 0.6 to 0.7 alone was; the steps further cost 4.
+# The binary model's own probability, not normalised, was worse at every threshold (0.4:
+# 695 / 240).
+SURE_ENOUGH_ALONE = 0.85
+SURE_ENOUGH_WITH_WORDS = 0.5
+
+
+def kind_tells(
+    intent: Optional[str],
+    sure: float,
+    text: str,
+    alone: float = SURE_ENOUGH_ALONE,
+    with_words: float = SURE_ENOUGH_WITH_WORDS,
+) -> bool:
+    if sure >= alone:
+        return True
+    described = INTENT_FACTS.get(intent or "", {})
+    return sure >= with_words and all(_words_say(text, f, v) for f, v in described.items())
 
 
 def _described(
@@ -76,7 +93,7 @@ def _described(
     described = INTENT_FACTS.get(message.intent or "", {})
     if first:
         sure = message.intent_confidence + message.other_facts_confidence
-        return dict(described) if sure >= SURE_ENOUGH_TO_TELL else {}
+        return dict(described) if kind_tells(message.intent, sure, message.text) else {}
     if asked == "other_link":
         # "ja, eine als Nutzer": the role of that other link, not of the customer's contract.
         described = {f: v for f, v in described.items() if f not in ("link_status", "number_shown")}

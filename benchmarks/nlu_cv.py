@@ -9,6 +9,11 @@ threshold, a fallback counting as out_of_scope; macro-F1 over the intents. The t
 Prints a table and writes the section "NLU cross-validation (make nlu-cv)" of
 docs/benchmarks.md: mean macro-F1 with its spread over the shuffles, and the mean time of
 one fit (the machine is shared: compare within a run).
+
+`--choices` scores, on the same kind of predictions, two choices the conversation makes on
+a parse (actions/): when a first description's kind is sure enough to tell its facts, and
+when a statement read as an article question is the customer's case. It writes the section
+"Conversation choices, cross-validated (make nlu-cv-choices)".
 """
 
 import os
@@ -20,6 +25,7 @@ import datetime  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Dict, List, Sequence, Tuple  # noqa: E402
 
@@ -98,16 +104,170 @@ def score(
     return f1, statistics.mean(fit_seconds)
 
 
+@dataclass(frozen=True)
+class Parse:
+    """One held-out example as the bot would see it."""
+
+    text: str
+    gold: str
+    ranking: List[Tuple[str, float]]  # intents by normalised confidence, best first
+    inform: float  # confidence of `inform` when it is not first
+    own: float  # the first intent's binary model's own probability, not normalised
+
+
+def held_out_parses(texts: List[str], intents: List[str]) -> List[Parse]:
+    """Every example of every shuffle, parsed by a model trained on the other folds."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    from components.tfidf_intent_classifier import TfidfIntentClassifier
+
+    classifier = TfidfIntentClassifier(project_settings(), None, None)
+    parses = []
+    for seed in SHUFFLES:
+        for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(
+            texts, intents
+        ):
+            pipeline = classifier.fit([texts[i] for i in train], [intents[i] for i in train])
+            held_out = [texts[i] for i in test]
+            normalised = pipeline.predict_proba(held_out)
+            own = 1 / (1 + np.exp(-pipeline.decision_function(held_out)))
+            classes = [str(c) for c in pipeline.classes_]
+            for row, own_row, i in zip(normalised, own, test):
+                order = np.argsort(row)[::-1]
+                ranking = [(classes[j], float(row[j])) for j in order]
+                inform = 0.0 if ranking[0][0] == "inform" else float(row[classes.index("inform")])
+                parses.append(
+                    Parse(texts[i], intents[i], ranking, inform, float(own_row[order[0]]))
+                )
+    return parses
+
+
+def conversation_choices(parses: List[Parse]) -> List[str]:
+    from actions import normaliser
+    from actions.actions import PROBLEM_CLOSE_BEHIND, QUESTION_INTENTS
+    from actions.conversation import SURE_ENOUGH_ALONE, SURE_ENOUGH_WITH_WORDS, kind_tells
+    from actions.facts import INTENT_FACTS
+
+    described = [p for p in parses if p.ranking[0][0] in INTENT_FACTS]
+
+    def right(parse: Parse) -> bool:
+        return INTENT_FACTS.get(parse.gold) == INTENT_FACTS[parse.ranking[0][0]]
+
+    def gate(name: str, accepts: Dict[str, Any], used: str = "") -> List[str]:
+        rows = []
+        for threshold, accept in accepts.items():
+            asked = sum(right(p) and not accept(p) for p in described)
+            kept = sum(not right(p) and accept(p) for p in described)
+            mark = " (actions/conversation.py)" if threshold == used else ""
+            rows.append(f"| {name} | {threshold}{mark} | {asked} | {kept} |")
+        return rows
+
+    def sure(parse: Parse) -> float:
+        return parse.ranking[0][1] + parse.inform
+
+    def with_words(alone: float, words: float):
+        return lambda p: kind_tells(p.ranking[0][0], sure(p), p.text, alone, words)
+
+    statements = [
+        p
+        for p in parses
+        if p.ranking[0][0] in QUESTION_INTENTS
+        and p.ranking[1][0] in INTENT_FACTS
+        and "?" not in p.text
+        and not normaliser.read(p.text).question
+    ]
+    margins = []
+    for margin in sorted({0.1, 0.2, 0.3, 0.5, PROBLEM_CLOSE_BEHIND}):
+        close = [p for p in statements if p.ranking[0][1] - p.ranking[1][1] <= margin]
+        problems = sum(INTENT_FACTS.get(p.gold) == INTENT_FACTS[p.ranking[1][0]] for p in close)
+        questions = sum(p.gold == p.ranking[0][0] for p in close)
+        mark = " (actions/actions.py)" if margin == PROBLEM_CLOSE_BEHIND else ""
+        margins.append(f"| {margin}{mark} | {len(close)} | {problems} | {questions} |")
+    wrong = sum(not right(p) for p in described)
+    return [
+        f"Of {len(parses)} held-out parses, {len(described)} were taken for a description "
+        f"({wrong} of them wrongly: another kind of problem, a question, an answer).",
+        "",
+        "First description: below the threshold its facts are asked instead of taken. "
+        "Right ones asked: one question more; wrong ones kept: a wrong answer unless a "
+        "later answer corrects it.",
+        "",
+        "| sureness | threshold | right ones asked | wrong ones kept |",
+        "|---|---:|---:|---:|",
+        *gate(
+            "intent + inform alone",
+            {t: (lambda p, t=t: sure(p) >= t) for t in (0.6, 0.7, 0.8)},
+        ),
+        *gate(
+            "intent + inform; below the first threshold the words must say the facts too",
+            {
+                f"{alone} / {words}": with_words(alone, words)
+                for alone, words in (
+                    (0.8, 0.5),
+                    (0.8, 0.6),
+                    (0.85, 0.5),
+                    (0.85, 0.6),
+                    (0.85, 0.7),
+                    (0.9, 0.5),
+                    (0.9, 0.6),
+                )
+            },
+            used=f"{SURE_ENOUGH_ALONE} / {SURE_ENOUGH_WITH_WORDS}",
+        ),
+        *gate(
+            "the binary model's own probability, alone",
+            {t: (lambda p, t=t: p.own >= t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)},
+        ),
+        *gate(
+            "intent + inform - second intent, alone",
+            {
+                t: (
+                    lambda p, t=t: (
+                        sure(p) - (p.ranking[1][1] if p.ranking[1][0] != "inform" else 0.0) >= t
+                    )
+                )
+                for t in (0.5, 0.6, 0.7)
+            },
+        ),
+        "",
+        f'Statements (no "?", no question form) taken for an article question with a '
+        f"problem description second: {len(statements)}. Within the margin the bot answers "
+        "the question and then asks the diagnosis's first question, instead of offering to "
+        "check the case.",
+        "",
+        "| margin | statements | problems: asked at once | questions: asked one besides |",
+        "|---:|---:|---:|---:|",
+        *margins,
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--only", nargs="*", help="candidate names to score (default: all)")
+    parser.add_argument("--choices", action="store_true", help="the conversation's choices")
     args = parser.parse_args()
     quiet_rasa()
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     examples = rasa_examples(TRAINING_DATA)
     texts = [e.text for e in examples]
     intents = [e.intent for e in examples]
+    if args.choices:
+        title = "Conversation choices, cross-validated (make nlu-cv-choices)"
+        lines = [
+            f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+            f"- Machine: {machine()}; load average before the run: {load_before}",
+            "- Command: `make nlu-cv-choices` (= `benchmarks/nlu_cv.py --choices`)",
+            f"- Data: data/nlu ({len(examples)} examples), {FOLDS}-fold cross-validation, "
+            f"shuffles {', '.join(map(str, SHUFFLES))}, config.yml's classifier; the test sets "
+            "are not read.",
+            "",
+            *conversation_choices(held_out_parses(texts, intents)),
+        ]
+        print("\n".join(lines))
+        write_section(args.out, title, "\n".join([f"## {title}", "", *lines]) + "\n")
+        return 0
     threshold = fallback_threshold(PROJECT_CONFIG)
     assert threshold in THRESHOLDS, f"add config.yml's threshold {threshold} to THRESHOLDS"
     base = project_settings()

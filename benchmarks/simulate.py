@@ -330,7 +330,10 @@ class Customer:
     def reply(self, fact: str, question_text: str, times_asked: int) -> str:
         style = self.situation.style
         value = self.truth[fact]
-        if style == "never_knows" and self.never_known in (None, fact):
+        # Nobody fails to know what they said themselves: a customer whose description
+        # was misread and who is asked for it tells it again.
+        knows_it = fact in self.told_unasked
+        if style == "never_knows" and not knows_it and self.never_known in (None, fact):
             self.never_known = fact
             return self.bank.pick(self.rng, "dont_know")
         if times_asked == 1 and self.detours_left:

@@ -333,11 +333,15 @@ async def test_not_understood_but_stating_a_fact_starts_the_diagnosis():
     assert dispatcher.messages == []
 
 
-def first_message_tracker(text: str, intent: str) -> Tracker:
+def first_message_tracker(text: str, intent: str, ranking=()) -> Tracker:
+    latest = {"intent": {"name": intent}, "text": text, "entities": []}
+    if ranking:
+        latest["intent"]["confidence"] = ranking[0][1]
+        latest["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
     return Tracker(
         sender_id="test",
         slots={},
-        latest_message={"intent": {"name": intent}, "text": text, "entities": []},
+        latest_message=latest,
         events=[{"event": "user", "text": text}],
         paused=False,
         followup_action=None,
@@ -373,6 +377,50 @@ async def test_a_question_before_any_diagnosis_is_answered(text):
         "answer_how_to_merge_customer_numbers",
         "question_followup",
     ]
+
+
+STALE_LINK_READINGS = [
+    ("question_link_after_termination", 0.51),
+    ("owner_link_without_active_contracts", 0.46),
+]
+
+
+@pytest.mark.parametrize(
+    "text, ranking, then_asks",
+    [
+        # A statement that is as much the customer's case as a question about it.
+        (
+            "Mein alter Vertrag ist gekündigt, die Inhaber-Verknüpfung ist noch da.",
+            STALE_LINK_READINGS,
+            True,
+        ),
+        # A question stays a question, however close the problem reading is.
+        ("Bleibt die Verknüpfung nach einer Kündigung bestehen?", STALE_LINK_READINGS, False),
+        # A problem reading far behind is no case.
+        (
+            "Verknüpfung nach Kündigung",
+            [
+                ("question_link_after_termination", 0.9),
+                ("owner_link_without_active_contracts", 0.05),
+            ],
+            False,
+        ),
+    ],
+)
+async def test_a_statement_close_to_a_problem_gets_the_answer_then_the_first_question(
+    text, ranking, then_asks
+):
+    tracker = first_message_tracker(text, ranking[0][0], ranking)
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "answer_question_link_after_termination"
+    if then_asks:
+        assert events == [FollowupAction("diagnosis_form")]
+        assert responses == ["answer_question_link_after_termination"]
+    else:
+        assert events == []
+        assert responses[-1] == "question_followup"
 
 
 async def test_not_understood_without_a_fact_asks_to_rephrase():

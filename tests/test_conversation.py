@@ -138,6 +138,28 @@ def test_a_first_description_tells_the_facts_of_its_kind_only_when_the_nlu_is_su
     assert take_turn({}, None, False, message, read(text)).changed == told
 
 
+@pytest.mark.parametrize(
+    "text, confidence, told",
+    [
+        ("Mit meinem Mobilfunkvertrag im Kundencenter ist etwas komisch", 0.8, {}),
+        (
+            "Mit meinem Mobilfunkvertrag im Kundencenter ist etwas komisch",
+            0.9,
+            {"link_status": "keine"},
+        ),
+        (
+            "Im Kundencenter wird mein Handyvertrag gar nicht angezeigt",
+            0.6,
+            {"link_status": "keine"},
+        ),
+        ("Im Kundencenter wird mein Handyvertrag gar nicht angezeigt", 0.45, {}),
+    ],
+)
+def test_a_less_sure_first_description_tells_only_what_its_words_say_too(text, confidence, told):
+    message = Message(text, "contract_not_shown", intent_confidence=confidence)
+    assert take_turn({}, None, False, message, read(text)).changed == told
+
+
 @pytest.mark.parametrize("other_facts, told", [(0.4, {"link_status": "gemischt"}), (0.05, {})])
 def test_the_share_of_the_other_facts_does_not_make_a_description_a_guess(other_facts, told):
     # Split by the NLU between the case and `inform` (the customer type, the names): both hold.
@@ -145,7 +167,7 @@ def test_the_share_of_the_other_facts_does_not_make_a_description_a_guess(other_
     message = Message(
         text,
         "contracts_partially_shown",
-        intent_confidence=0.5,
+        intent_confidence=0.4,
         other_facts_confidence=other_facts,
     )
     changed = take_turn({}, None, False, message, read(text)).changed
