@@ -330,7 +330,8 @@ PHRASES: List[Phrase] = [
             ("privat", r" " + PRIVATE_WORD + r" ", False),
             (
                 "privat",
-                r" (?:für mich (?:selbst|privat|persönlich)|als person|personal|persönlich) ",
+                # "läuft auf mich persönlich" names the holder, not the kind of contract.
+                r" (?:für mich (?:selbst|privat|persönlich)|als person|personal|(?<!mich )persönlich) ",
                 False,
             ),
             (
@@ -901,7 +902,7 @@ PHRASES: List[Phrase] = [
             ),
             (
                 "nur_nutzer",
-                r" (?:kein|keine|keinen|nirgends|nirgendwo|nicht|nie|no) (?:[a-z]+ ){0,2}?"
+                r" (?:kein|keine|keinen|nirgends|nirgendwo|nicht|nie|no|not) (?:[a-z]+ ){0,2}?"
                 + OWNER_WORD
                 + TAIL,
                 True,

@@ -48,6 +48,8 @@ ANSWERS = [
     ("link_status", "gar nichts", "keine"),
     ("link_status", "überall nur Nutzer", "nur_nutzer"),
     ("link_status", "kein Inhaber, nur Nutzer", "nur_nutzer"),
+    ("link_status", "just Nutzer, not Vertragsinhaber", "nur_nutzer"),
+    ("customer_type", "für mich persönlich, nicht für die Arbeit", "privat"),
     ("link_status", "teils teils", "gemischt"),
     ("link_status", "Inhaber, aber der Vertrag ist gekündigt", "inhaber_ohne_vertrag"),
 ]
@@ -194,6 +196,11 @@ def test_inflections_are_not_typos():
 )
 def test_hearsay_is_no_customer_type(text):
     assert "customer_type" not in read(text).values
+
+
+def test_a_contract_on_the_customer_personally_names_the_holder_not_the_type():
+    reading = read("Die Verträge sind alle auf mich persönlich angemeldet.")
+    assert "customer_type" not in reading.values
 
 
 def test_a_login_that_works_beside_a_nicht_leaves_the_login_to_its_question():
