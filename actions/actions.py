@@ -26,7 +26,7 @@ from actions.conversation import (
     take_turn,
     told_values,
 )
-from actions.facts import INTENT_FACTS, facts_from_slots
+from actions.facts import DESCRIPTION_INTENTS, facts_from_slots
 from actions.linking_rules import DIAGNOSES_BY_ID, Diagnosis, MissingFact, diagnose
 from channels.retention import retention_days
 from handover import desk
@@ -147,13 +147,20 @@ class ValidateDiagnosisForm(FormValidationAction):
             reading,
             person_available=desk.configured(),
         )
-        if message.intent in QUESTION_INTENTS and _asks_rather_than_answers(
-            message, reading, asked
+        if asked is not None and message.intent == "goodbye" and not reading.values:
+            # "tschüss" mid-way ends the conversation, not the question's count
+            # (data/rules/interruptions.yml): no slot set, Rasa rejects the form.
+            return []
+        if (
+            asked is not None
+            and message.intent in QUESTION_INTENTS
+            and _asks_rather_than_answers(message, reading, asked)
         ):
             # No slot set: Rasa rejects the form for this message, and the rule for
             # questions while the form asks answers it (data/rules/interruptions.yml). The
             # facts a question names are no answer ("und wenn die Verträge auf
-            # verschiedene Namen laufen?").
+            # verschiedene Namen laufen?"). Before the first question the message is the
+            # statement that started the form (action_answer_question): its facts count.
             return []
         events: List[EventType] = []
         for response in turn.say:
@@ -176,7 +183,7 @@ def _asks_rather_than_answers(message: Message, reading: normaliser.Reading, ask
     "nicht privat, geschäftlich" reads like the question about mixed Kundennummern."""
     if message.is_button or "?" in message.text or reading.question:
         return True
-    return asked is None or asked not in reading.values
+    return asked not in reading.values
 
 
 class ActionDiagnose(Action):
@@ -339,7 +346,9 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        before_diagnosis = not tracker.active_loop_name and not tracker.get_slot("diagnosis")
+        before_diagnosis = not (
+            tracker.active_loop_name or tracker.get_slot("diagnosis") or tracker.get_slot("gave_up")
+        )
         if before_diagnosis and _is_statement(tracker) and _tells_new_facts(tracker):
             # "Fehler im Kundencenter, die Verträge laufen auf verschiedene Namen" names
             # the topic of a question, but tells the customer's own case.
@@ -355,7 +364,7 @@ class ActionAnswerQuestion(Action):
                 return [SlotSet("gave_up", tracker.get_slot("requested_slot"))]
             return [SlotSet("repeat_question", True)]
         if not tracker.get_slot("diagnosis"):
-            if _is_statement(tracker) and _problem_close_behind(tracker):
+            if before_diagnosis and _is_statement(tracker) and _problem_close_behind(tracker):
                 # Answered as a question, and it may be the customer's own case: what the
                 # rules need is asked at once, with the page's buttons.
                 return [FollowupAction(FORM)]
@@ -372,9 +381,10 @@ def _is_statement(tracker: Tracker) -> bool:
 # stehen geblieben." reads as the question about links after a termination (0.50) and as
 # that very problem (0.49). Both hold: the article's answer, then the diagnosis's first
 # question instead of the offer to check. `make nlu-cv-choices` (5-fold CV of data/nlu, 3
-# shuffles, 2026-12-03): of 270 statements taken for an article question with a problem
-# second, within 0.3 are 42, 20 of them problems and 14 questions (0.2: 30, 13, 9; 0.5: 62,
-# 23, 30); a question asked this way gets its answer and a question it may leave aside.
+# shuffles, 2026-12-03): of 329 statements without facts taken for an article question with
+# a problem second, within 0.3 are 38: 21 problems and 12 questions (0.2: 29, 15, 9; 0.5:
+# 64, 24, 34). A question read this way gets its answer, and then the diagnosis asks its
+# first question.
 PROBLEM_CLOSE_BEHIND = 0.3
 
 
@@ -384,7 +394,7 @@ def _problem_close_behind(tracker: Tracker) -> bool:
         return False
     first, second = ranking[0], ranking[1]
     return (
-        second.get("name") in INTENT_FACTS
+        second.get("name") in DESCRIPTION_INTENTS
         and (first.get("confidence") or 0.0) - (second.get("confidence") or 0.0)
         <= PROBLEM_CLOSE_BEHIND
     )

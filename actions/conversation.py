@@ -55,11 +55,11 @@ class Turn:
 # SURE_ENOUGH_WITH_WORDS when its words say them too ("da steht nur Nutzer"); otherwise the
 # facts are asked. `make nlu-cv-choices` (5-fold CV of data/nlu, 3 shuffles, 2026-12-03,
 # docs/benchmarks.md), right descriptions asked (one question more) / wrong ones kept (a wrong
-# answer unless corrected): 0.85 / 0.5: 296 / 304; the kind alone at 0.7 (before): 299 / 352;
-# 0.8 / 0.5: 230 / 333; 0.85 / 0.6: 363 / 288; 0.9 / 0.5: 402 / 276. From 0.8 to 0.85 is
-# 2.3 questions per wrong answer saved, as 0.6 to 0.7 alone was; the steps further cost 4.
+# answer unless corrected): 0.85 / 0.5: 282 / 283; the kind alone at 0.7 (before): 289 / 335;
+# 0.8 / 0.5: 217 / 312; 0.85 / 0.6: 350 / 268; 0.9 / 0.5: 388 / 255. From 0.8 to 0.85 is
+# 2.2 questions per wrong answer saved, as 0.6 to 0.7 alone was; the steps further cost 4.
 # The binary model's own probability, not normalised, was worse at every threshold (0.4:
-# 695 / 240).
+# 695 / 233).
 SURE_ENOUGH_ALONE = 0.85
 SURE_ENOUGH_WITH_WORDS = 0.5
 

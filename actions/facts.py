@@ -26,6 +26,8 @@ INTENT_FACTS: Dict[str, Dict[str, str]] = {
     "business_customer": {"customer_type": "geschaeft"},
     "no_login": {"has_login": "nein"},
 }
+# Every kind of problem description: these start the diagnosis (data/rules/diagnosis.yml).
+DESCRIPTION_INTENTS = frozenset(INTENT_FACTS) | {"problem_unclear", "former_business_customer"}
 
 
 def _yes_no(value: Any) -> Optional[bool]:

@@ -331,7 +331,7 @@ PHRASES: List[Phrase] = [
             (
                 "privat",
                 # "läuft auf mich persönlich" names the holder, not the kind of contract.
-                r" (?:für mich (?:selbst|privat|persönlich)|als person|personal|(?<!mich )persönlich) ",
+                r" (?:für mich (?:selbst|privat|persönlich)|als person|personal|(?<!auf mich )persönlich) ",
                 False,
             ),
             (
@@ -902,9 +902,9 @@ PHRASES: List[Phrase] = [
             ),
             (
                 "nur_nutzer",
-                r" (?:kein|keine|keinen|nirgends|nirgendwo|nicht|nie|no|not) (?:[a-z]+ ){0,2}?"
-                + OWNER_WORD
-                + TAIL,
+                # "nicht nur Inhaber, auch Nutzer" is a mixed page.
+                r" (?:kein|keine|keinen|nirgends|nirgendwo|nicht|nie|no|not) (?!nur |only )"
+                r"(?:[a-z]+ ){0,2}?" + OWNER_WORD + TAIL,
                 True,
             ),
             (

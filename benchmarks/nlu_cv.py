@@ -27,7 +27,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, Dict, List, Sequence, Tuple  # noqa: E402
+from typing import Any, Dict, List, Optional, Sequence, Tuple  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -112,7 +112,8 @@ class Parse:
     gold: str
     ranking: List[Tuple[str, float]]  # intents by normalised confidence, best first
     inform: float  # confidence of `inform` when it is not first
-    own: float  # the first intent's binary model's own probability, not normalised
+    # The first intent's binary model's own probability, not normalised (one-vs-rest only).
+    own: Optional[float]
 
 
 def held_out_parses(texts: List[str], intents: List[str]) -> List[Parse]:
@@ -122,7 +123,12 @@ def held_out_parses(texts: List[str], intents: List[str]) -> List[Parse]:
 
     from components.tfidf_intent_classifier import TfidfIntentClassifier
 
-    classifier = TfidfIntentClassifier(project_settings(), None, None)
+    settings = project_settings()
+    classifier = TfidfIntentClassifier(settings, None, None)
+    one_vs_rest = settings.get("solver") == "liblinear" and settings.get("classifier") in (
+        None,
+        "logistic_regression",
+    )
     parses = []
     for seed in SHUFFLES:
         for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(
@@ -131,28 +137,46 @@ def held_out_parses(texts: List[str], intents: List[str]) -> List[Parse]:
             pipeline = classifier.fit([texts[i] for i in train], [intents[i] for i in train])
             held_out = [texts[i] for i in test]
             normalised = pipeline.predict_proba(held_out)
-            own = 1 / (1 + np.exp(-pipeline.decision_function(held_out)))
+            own = (
+                1 / (1 + np.exp(-pipeline.decision_function(held_out)))
+                if one_vs_rest
+                else [None] * len(test)
+            )
             classes = [str(c) for c in pipeline.classes_]
             for row, own_row, i in zip(normalised, own, test):
                 order = np.argsort(row)[::-1]
                 ranking = [(classes[j], float(row[j])) for j in order]
                 inform = 0.0 if ranking[0][0] == "inform" else float(row[classes.index("inform")])
-                parses.append(
-                    Parse(texts[i], intents[i], ranking, inform, float(own_row[order[0]]))
-                )
+                top_own = None if own_row is None else float(own_row[order[0]])
+                parses.append(Parse(texts[i], intents[i], ranking, inform, top_own))
     return parses
 
 
-def conversation_choices(parses: List[Parse]) -> List[str]:
+def conversation_choices(parses: List[Parse], fallback: float) -> List[str]:
+    """Only parses at or above the fallback threshold: below it the bot asks to rephrase."""
     from actions import normaliser
     from actions.actions import PROBLEM_CLOSE_BEHIND, QUESTION_INTENTS
-    from actions.conversation import SURE_ENOUGH_ALONE, SURE_ENOUGH_WITH_WORDS, kind_tells
-    from actions.facts import INTENT_FACTS
+    from actions.conversation import (
+        SURE_ENOUGH_ALONE,
+        SURE_ENOUGH_WITH_WORDS,
+        Message,
+        kind_tells,
+        told_values,
+    )
+    from actions.facts import DESCRIPTION_INTENTS, INTENT_FACTS
 
+    parses = [p for p in parses if p.ranking[0][1] >= fallback]
     described = [p for p in parses if p.ranking[0][0] in INTENT_FACTS]
 
     def right(parse: Parse) -> bool:
-        return INTENT_FACTS.get(parse.gold) == INTENT_FACTS[parse.ranking[0][0]]
+        """The kind's facts all hold (some may be missing, the bot asks them). An answer
+        (`inform`) carries no fact in its label: counted wrong."""
+        gold = INTENT_FACTS.get(parse.gold, {}).items()
+        return INTENT_FACTS[parse.ranking[0][0]].items() <= gold
+
+    def tells_facts(parse: Parse) -> bool:
+        message = Message(parse.text, parse.ranking[0][0], parse.ranking[0][1], parse.inform)
+        return bool(told_values(message, normaliser.read(parse.text), None))
 
     def gate(name: str, accepts: Dict[str, Any], used: str = "") -> List[str]:
         rows = []
@@ -173,25 +197,29 @@ def conversation_choices(parses: List[Parse]) -> List[str]:
         p
         for p in parses
         if p.ranking[0][0] in QUESTION_INTENTS
-        and p.ranking[1][0] in INTENT_FACTS
+        and p.ranking[1][0] in DESCRIPTION_INTENTS
         and "?" not in p.text
         and not normaliser.read(p.text).question
+        # A statement that tells facts goes to the diagnosis before any answer.
+        and not tells_facts(p)
     ]
     margins = []
     for margin in sorted({0.1, 0.2, 0.3, 0.5, PROBLEM_CLOSE_BEHIND}):
         close = [p for p in statements if p.ranking[0][1] - p.ranking[1][1] <= margin]
-        problems = sum(INTENT_FACTS.get(p.gold) == INTENT_FACTS[p.ranking[1][0]] for p in close)
-        questions = sum(p.gold == p.ranking[0][0] for p in close)
+        problems = sum(p.gold in DESCRIPTION_INTENTS for p in close)
+        questions = sum(p.gold in QUESTION_INTENTS for p in close)
         mark = " (actions/actions.py)" if margin == PROBLEM_CLOSE_BEHIND else ""
         margins.append(f"| {margin}{mark} | {len(close)} | {problems} | {questions} |")
     wrong = sum(not right(p) for p in described)
     return [
-        f"Of {len(parses)} held-out parses, {len(described)} were taken for a description "
-        f"({wrong} of them wrongly: another kind of problem, a question, an answer).",
+        f"Of {len(parses)} held-out parses at or above the fallback threshold {fallback}, "
+        f"{len(described)} were taken for a description whose kind tells facts; for {wrong} "
+        "of them a fact of that kind does not hold (another kind of problem, a question, or "
+        "an answer: `inform` carries no fact in its label and counts as wrong).",
         "",
         "First description: below the threshold its facts are asked instead of taken. "
         "Right ones asked: one question more; wrong ones kept: a wrong answer unless a "
-        "later answer corrects it.",
+        "later answer corrects it (an upper bound, see above).",
         "",
         "| sureness | threshold | right ones asked | wrong ones kept |",
         "|---|---:|---:|---:|",
@@ -215,9 +243,13 @@ def conversation_choices(parses: List[Parse]) -> List[str]:
             },
             used=f"{SURE_ENOUGH_ALONE} / {SURE_ENOUGH_WITH_WORDS}",
         ),
-        *gate(
-            "the binary model's own probability, alone",
-            {t: (lambda p, t=t: p.own >= t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)},
+        *(
+            gate(
+                "the binary model's own probability, alone",
+                {t: (lambda p, t=t: p.own >= t) for t in (0.3, 0.4, 0.5, 0.6, 0.7)},
+            )
+            if all(p.own is not None for p in described)
+            else []
         ),
         *gate(
             "intent + inform - second intent, alone",
@@ -231,10 +263,10 @@ def conversation_choices(parses: List[Parse]) -> List[str]:
             },
         ),
         "",
-        f'Statements (no "?", no question form) taken for an article question with a '
-        f"problem description second: {len(statements)}. Within the margin the bot answers "
-        "the question and then asks the diagnosis's first question, instead of offering to "
-        "check the case.",
+        f'Statements (no "?", no question form, no fact in their words) taken for an '
+        f"article question with a problem description second: {len(statements)}. Within "
+        "the margin the bot answers the question and then asks the diagnosis's first "
+        "question, instead of offering to check the case.",
         "",
         "| margin | statements | problems: asked at once | questions: asked one besides |",
         "|---:|---:|---:|---:|",
@@ -263,7 +295,9 @@ def main() -> int:
             f"shuffles {', '.join(map(str, SHUFFLES))}, config.yml's classifier; the test sets "
             "are not read.",
             "",
-            *conversation_choices(held_out_parses(texts, intents)),
+            *conversation_choices(
+                held_out_parses(texts, intents), fallback_threshold(PROJECT_CONFIG)
+            ),
         ]
         print("\n".join(lines))
         write_section(args.out, title, "\n".join([f"## {title}", "", *lines]) + "\n")

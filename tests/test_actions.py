@@ -191,6 +191,14 @@ async def test_a_question_while_the_form_asks_is_left_to_the_rules(text, intent)
     assert events == []
 
 
+async def test_a_goodbye_while_the_form_asks_is_left_to_the_rules():
+    tracker = form_tracker({"requested_slot": "customer_type"}, "ich muss los, tschüss", "goodbye")
+    events = await ValidateDiagnosisForm().get_validation_events(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert events == []
+
+
 async def test_an_answer_in_the_words_of_a_question_is_an_answer():
     # Seen in make simulate: the NLU took it for the question about mixed Kundennummern.
     tracker = form_tracker(
@@ -360,6 +368,32 @@ async def test_a_description_taken_for_a_question_starts_the_diagnosis():
         FollowupAction("diagnosis_form")
     ]
     assert dispatcher.messages == []
+
+
+async def test_the_statement_that_started_the_form_keeps_its_facts():
+    # action_answer_question started the form for it: no question is open yet.
+    tracker = form_tracker(
+        {},
+        "Kundencenter kaputt. Unsere Handyverträge laufen auf zwei verschiedene Namen.",
+        "how_to_merge_customer_numbers",
+    )
+    events = await ValidateDiagnosisForm().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert SlotSet("same_name", "nein") in events
+
+
+async def test_after_a_give_up_a_statement_close_to_a_problem_gets_no_second_diagnosis():
+    tracker = first_message_tracker(
+        "Mein alter Vertrag ist gekündigt, die Inhaber-Verknüpfung ist noch da.",
+        STALE_LINK_READINGS[0][0],
+        STALE_LINK_READINGS,
+    )
+    tracker.slots["gave_up"] = "link_status"
+    dispatcher = CollectingDispatcher()
+    assert await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == [
+        "answer_question_link_after_termination",
+        "question_followup",
+    ]
 
 
 @pytest.mark.parametrize(

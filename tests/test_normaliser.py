@@ -49,6 +49,7 @@ ANSWERS = [
     ("link_status", "überall nur Nutzer", "nur_nutzer"),
     ("link_status", "kein Inhaber, nur Nutzer", "nur_nutzer"),
     ("link_status", "just Nutzer, not Vertragsinhaber", "nur_nutzer"),
+    ("link_status", "nicht nur Inhaber, auch Nutzer", "gemischt"),
     ("customer_type", "für mich persönlich, nicht für die Arbeit", "privat"),
     ("link_status", "teils teils", "gemischt"),
     ("link_status", "Inhaber, aber der Vertrag ist gekündigt", "inhaber_ohne_vertrag"),
