@@ -23,6 +23,7 @@ from actions.conversation import (
     PERSON,
     PERSON_WITH_CASE_NOTE,
     Message,
+    is_statement,
     take_turn,
     told_values,
 )
@@ -349,7 +350,8 @@ class ActionAnswerQuestion(Action):
         before_diagnosis = not (
             tracker.active_loop_name or tracker.get_slot("diagnosis") or tracker.get_slot("gave_up")
         )
-        if before_diagnosis and _is_statement(tracker) and _tells_new_facts(tracker):
+        statement = before_diagnosis and is_statement(_latest_message(tracker))
+        if statement and _tells_new_facts(tracker):
             # "Fehler im Kundencenter, die Verträge laufen auf verschiedene Namen" names
             # the topic of a question, but tells the customer's own case.
             return [FollowupAction(FORM)]
@@ -364,17 +366,12 @@ class ActionAnswerQuestion(Action):
                 return [SlotSet("gave_up", tracker.get_slot("requested_slot"))]
             return [SlotSet("repeat_question", True)]
         if not tracker.get_slot("diagnosis"):
-            if before_diagnosis and _is_statement(tracker) and _problem_close_behind(tracker):
+            if statement and _problem_close_behind(tracker):
                 # Answered as a question, and it may be the customer's own case: what the
                 # rules need is asked at once, with the page's buttons.
                 return [FollowupAction(FORM)]
             dispatcher.utter_message(response="question_followup")
         return []
-
-
-def _is_statement(tracker: Tracker) -> bool:
-    message = _latest_message(tracker)
-    return not (message.is_button or "?" in message.text or normaliser.read(message.text).question)
 
 
 # "Nach der Kündigung meines alten Handyvertrags ist die Verknüpfung als Vertragsinhaber

@@ -35,6 +35,11 @@ class Message:
         return self.text.startswith("/")
 
 
+def is_statement(message: Message) -> bool:
+    """Typed, and asks nothing: no "?", no question form."""
+    return not (message.is_button or "?" in message.text or normaliser.read(message.text).question)
+
+
 # `Turn.gave_up` when the customer asked for a person and one can take over (an agent
 # desk): the bot stops asking at once. Without one, the customer gets the case note to
 # pass on (`say`), and the bot goes on helping.

@@ -160,6 +160,7 @@ def conversation_choices(parses: List[Parse], fallback: float) -> List[str]:
         SURE_ENOUGH_ALONE,
         SURE_ENOUGH_WITH_WORDS,
         Message,
+        is_statement,
         kind_tells,
         told_values,
     )
@@ -198,8 +199,7 @@ def conversation_choices(parses: List[Parse], fallback: float) -> List[str]:
         for p in parses
         if p.ranking[0][0] in QUESTION_INTENTS
         and p.ranking[1][0] in DESCRIPTION_INTENTS
-        and "?" not in p.text
-        and not normaliser.read(p.text).question
+        and is_statement(Message(p.text))
         # A statement that tells facts goes to the diagnosis before any answer.
         and not tells_facts(p)
     ]
